@@ -1,0 +1,3 @@
+from org.routing import websocket_urlpatterns as org_ws
+
+websocket_urlpatterns = [*org_ws]

@@ -1,0 +1,3 @@
+"""The embedded default: works on a fresh machine with no services."""
+
+from .base import *  # noqa: F403

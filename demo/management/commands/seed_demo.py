@@ -1,0 +1,23 @@
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from demo import org_seed
+
+
+class Command(BaseCommand):
+    help = _("生成演示数据:一个区城管执法局、约 200 名执法人员、培训师、人事和中队长账号。可重复运行。")
+
+    def handle(self, *args, **options):
+        with transaction.atomic():
+            result = org_seed.seed_org()
+        first = result["officers"][0]
+        self.stdout.write(self.style.SUCCESS(_("演示数据已就绪:%(n)s 名执法人员。") % {"n": len(result["officers"])}))
+        self.stdout.write(_("演示账号(密码均为 %(pw)s):") % {"pw": org_seed.DEMO_PASSWORD})
+        self.stdout.write(f"  {first.employee_no:<10} {_('执法人员')} {first.name} · {_('也可用手机号')} {first.phone}")
+        for username, role in result["staff"]:
+            self.stdout.write(f"  {username:<10} {role}")
+        self.stdout.write(
+            _("hr01 与 admin 须两步验证:密钥 %(secret)s,或运行 .venv/bin/python manage.py demo_totp 取当前验证码。")
+            % {"secret": org_seed.DEMO_TOTP_SECRET}
+        )
