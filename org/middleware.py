@@ -1,7 +1,11 @@
 from allauth.mfa.utils import is_mfa_enabled
+from django.conf import settings
 from django.contrib import messages
+from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import check_for_language
 from django.utils.translation import gettext as _
 
 from .scopes import roles_of
@@ -28,3 +32,16 @@ class RequireMfaForPrivilegedRolesMiddleware:
             messages.warning(request, _("您的账号拥有人事或管理员权限,须先启用两步验证(TOTP)。"))
             return redirect(reverse("mfa_activate_totp"))
         return self.get_response(request)
+
+
+class ChineseFirstLocaleMiddleware(LocaleMiddleware):
+    """zh-hans unless the person chose another language (cookie set by the switcher).
+
+    Django's LocaleMiddleware also follows the browser's Accept-Language; officers' phones and office PCs are often
+    set to English, and they should still get the Chinese platform unless they pick English themselves."""
+
+    def process_request(self, request):
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        language = chosen if chosen and check_for_language(chosen) else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()

@@ -56,7 +56,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "org.middleware.ChineseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -188,3 +188,13 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="WARNING")},
 }
+
+# --- learning ------------------------------------------------------------------
+# Study-time rules of the online study widget (the server decides what counts).
+LEARNING_HEARTBEAT_SECONDS = env.int("LEARNING_HEARTBEAT_SECONDS", default=15)
+LEARNING_MAX_GAP_SECONDS = env.int("LEARNING_MAX_GAP_SECONDS", default=40)  # a longer gap is not study
+LEARNING_SECONDS_PER_MINUTE = env.int("LEARNING_SECONDS_PER_MINUTE", default=60)  # lower it only in tests/demos
+LEARNING_CHECK_EVERY_SECONDS = (600, 1200)  # study seconds between check questions (scaled like minutes)
+LEARNING_VIDEO_TOLERANCE_SECONDS = 5
+LEARNING_QR_WINDOW_SECONDS = 30
+LEARNING_HOURS_PER_TRAINING_DAY = 8
