@@ -1,13 +1,21 @@
+from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from org import views as org_views
 
+# Every login goes through allauth (rate limits, TOTP stage); the admin sites' own login forms would bypass both.
+admin.site.login = secure_admin_login(admin.site.login)
+_to_allauth_login = RedirectView.as_view(pattern_name="account_login", query_string=True)
+
 urlpatterns = [
+    path("cms/login/", _to_allauth_login),
+    path("django-admin/login/", _to_allauth_login),
     path("healthz", org_views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("allauth.urls")),
