@@ -9,6 +9,8 @@ STORAGES = {  # noqa: F405
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+STATIC_ROOT = None  # tests do not collect static files; WhiteNoise serves from the finders
+WHITENOISE_USE_FINDERS = True
 # Tasks run inline in tests whatever the environment, so each test sees its effects.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 

@@ -54,7 +54,8 @@ def test_plain_officer_is_kept_out_of_the_wagtail_admin(client):
     client.force_login(officer.user)
     response = client.get("/cms/")
     assert response.status_code in (302, 403)
-    assert "/cms/" not in response.get("Location", "/cms-denied")
+    if response.status_code == 302:
+        assert response["Location"].startswith(reverse("account_login"))
 
 
 @pytest.mark.django_db
