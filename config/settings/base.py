@@ -199,3 +199,9 @@ LEARNING_CHECK_EVERY_SECONDS = (600, 1200)  # study seconds between check questi
 LEARNING_VIDEO_TOLERANCE_SECONDS = 5
 LEARNING_QR_WINDOW_SECONDS = 30
 LEARNING_HOURS_PER_TRAINING_DAY = 8
+
+# --- content ------------------------------------------------------------------
+# Lesson videos are uploaded as Wagtail documents and played with <video>.
+WAGTAILDOCS_EXTENSIONS = [*WAGTAILDOCS_EXTENSIONS, "mp4", "webm"]
+# Compilation PDFs embed a TrueType CJK font; set this to a .ttf/.ttc path to override the search.
+CONTENT_PDF_FONT = env("CONTENT_PDF_FONT", default="")

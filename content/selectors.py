@@ -1,0 +1,264 @@
+"""Every non-trivial read of the content app. The learning and exams apps code against the functions marked
+CONTRACT: keep their signatures and return types stable."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Model, QuerySet
+from django.utils import timezone
+
+from .models import (
+    Article,
+    ArticleCitation,
+    ArticleVersion,
+    CasePage,
+    CoursePage,
+    CreditCategory,
+    LessonPage,
+    ViolationCategory,
+)
+from .text import segment_query
+
+# ---------------------------------------------------------------------------
+# CONTRACT for the learning app
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CheckQuestion:
+    key: str  # stable id of the block inside the lesson body
+    prompt: str
+    options: list[str]
+    answer_index: int
+
+
+@dataclass(frozen=True)
+class LessonStudySpec:
+    lesson_id: int
+    course_id: int
+    title: str
+    credited_minutes: int
+    credit_category_code: str
+    course_year: int
+    has_video: bool
+    video_duration_seconds: int | None  # sum of the lesson's videos, None without video
+    check_questions: list[CheckQuestion] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class CourseSummary:
+    course_id: int
+    title: str
+    year: int
+    required: bool
+    credit_category_code: str
+    audience_role_codes: list[str]
+    url: str
+
+
+def lesson_study_spec(*, lesson_id: int) -> LessonStudySpec | None:
+    """CONTRACT. What learning needs to credit study of a live, published lesson; None for anything else."""
+    lesson = LessonPage.objects.live().filter(pk=lesson_id).first()
+    if lesson is None:
+        return None
+    course = CoursePage.objects.live().filter(pk=lesson.get_parent().pk).select_related("credit_category").first()
+    if course is None:
+        return None
+    durations: list[int] = []
+    questions: list[CheckQuestion] = []
+    for child in lesson.body:
+        if child.block_type == "video":
+            durations.append(int(child.value["duration_seconds"] or 0))
+        elif child.block_type == "check":
+            questions.append(
+                CheckQuestion(
+                    key=str(child.id),
+                    prompt=child.value["prompt"],
+                    options=[str(o) for o in child.value["options"]],
+                    answer_index=int(child.value["answer_index"]),
+                )
+            )
+    return LessonStudySpec(
+        lesson_id=lesson.pk,
+        course_id=course.pk,
+        title=lesson.title,
+        credited_minutes=int(lesson.credited_minutes),
+        credit_category_code=course.credit_category.code if course.credit_category_id else "",
+        course_year=int(course.year),
+        has_video=bool(durations),
+        video_duration_seconds=sum(durations) if durations else None,
+        check_questions=questions,
+    )
+
+
+def course_lesson_ids(*, course_id: int) -> list[int]:
+    """CONTRACT. Live lessons of a live course, in page-tree order."""
+    course = CoursePage.objects.live().filter(pk=course_id).first()
+    if course is None:
+        return []
+    return list(LessonPage.objects.live().child_of(course).order_by("path").values_list("pk", flat=True))
+
+
+def courses_published(*, year: int | None = None) -> list[CourseSummary]:
+    """CONTRACT. Live courses (optionally of one year), in page-tree order."""
+    qs = CoursePage.objects.live().select_related("credit_category").prefetch_related("audience").order_by("path")
+    if year is not None:
+        qs = qs.filter(year=year)
+    return [
+        CourseSummary(
+            course_id=c.pk,
+            title=c.title,
+            year=int(c.year),
+            required=bool(c.required),
+            credit_category_code=c.credit_category.code if c.credit_category_id else "",
+            audience_role_codes=sorted(r.code for r in c.audience.all()),
+            url=c.url or "",
+        )
+        for c in qs
+    ]
+
+
+def credit_categories() -> list[tuple[str, str]]:
+    """CONTRACT. (code, name) of every credit category, in display order."""
+    return list(CreditCategory.objects.order_by("sort_order", "id").values_list("code", "name"))
+
+
+# ---------------------------------------------------------------------------
+# Laws and citations
+# ---------------------------------------------------------------------------
+
+
+def article_in_force(article: Article, on: dt.date | None = None) -> ArticleVersion | None:
+    """The version in force on a date (today by default). Before the first version: None."""
+    on = on or timezone.localdate()
+    versions = sorted(article.versions.all(), key=lambda v: (v.effective_from, v.pk))
+    current = None
+    for version in versions:
+        if version.effective_from <= on:
+            current = version
+    return current
+
+
+@dataclass(frozen=True)
+class ArticleDisplay:
+    article: Article
+    version: ArticleVersion | None
+    amended: bool  # more than one version exists
+    pending: ArticleVersion | None  # a newer version not yet in force
+    versions: list[ArticleVersion]
+
+
+def article_display(*, article: Article, on: dt.date | None = None) -> ArticleDisplay:
+    on = on or timezone.localdate()
+    versions = sorted(article.versions.all(), key=lambda v: (v.effective_from, v.pk))
+    version = article_in_force(article, on)
+    if version is None and versions:
+        version = versions[0]
+    pending = next((v for v in versions if v.effective_from > on), None)
+    return ArticleDisplay(article=article, version=version, amended=len(versions) > 1, pending=pending, versions=versions)
+
+
+def citations_of(obj: Model) -> QuerySet[ArticleCitation]:
+    """Every citation written by one citing object (a page, an exam question ...)."""
+    ct = ContentType.objects.get_for_model(obj, for_concrete_model=False)
+    return ArticleCitation.objects.filter(content_type=ct, object_id=obj.pk).select_related(
+        "article__law", "version", "flagged_version"
+    )
+
+
+def citations_to(article: Article) -> QuerySet[ArticleCitation]:
+    return ArticleCitation.objects.filter(article=article).select_related("content_type")
+
+
+def citations_needing_review() -> QuerySet[ArticleCitation]:
+    return (
+        ArticleCitation.objects.filter(needs_review=True)
+        .select_related("article__law", "version", "flagged_version", "content_type")
+        .order_by("-flagged_at", "pk")
+    )
+
+
+def review_notices_for(obj: Model) -> list[ArticleCitation]:
+    """Citations of this object flagged after an amendment and not yet reviewed: readers see a notice."""
+    return list(citations_of(obj).filter(needs_review=True))
+
+
+# ---------------------------------------------------------------------------
+# Search and lists
+# ---------------------------------------------------------------------------
+
+
+def search_pages(query: str, *, model: type = None, queryset: QuerySet | None = None, limit: int | None = None):
+    """Live pages matching a Chinese query: the query is segmented like the index (jieba), punctuation dropped,
+    all words required. Returns a list of specific pages, best first."""
+    from wagtail.models import Page
+
+    terms = segment_query(query)
+    if not terms:
+        return []
+    qs = queryset if queryset is not None else (model or Page).objects.live()
+    results = qs.search(terms, operator="and")
+    if limit is not None:
+        results = results[:limit]
+    pages = list(results)
+    if model is None:
+        pages = [p.specific for p in pages]
+    return pages
+
+
+def search_laws(query: str):
+    from .models import Law
+
+    terms = segment_query(query)
+    if not terms:
+        return []
+    return list(Article.objects.search(terms, operator="and")) + list(Law.objects.search(terms, operator="and"))
+
+
+@dataclass(frozen=True)
+class CaseFilters:
+    category: str = ""  # ViolationCategory.code
+    kind: str = ""
+    law: int | None = None
+    year: int | None = None
+    q: str = ""
+
+
+def cases_filtered(*, library=None, filters: CaseFilters) -> list[CasePage] | QuerySet[CasePage]:
+    qs = CasePage.objects.live().select_related("category")
+    if library is not None:
+        qs = qs.descendant_of(library)
+    if filters.category:
+        qs = qs.filter(category__code=filters.category)
+    if filters.kind:
+        qs = qs.filter(kind=filters.kind)
+    if filters.law:
+        qs = qs.filter(legal_basis__article__law_id=filters.law).distinct()
+    if filters.year:
+        qs = qs.filter(decided_on__year=filters.year)
+    qs = qs.order_by("-decided_on", "-pk")
+    if filters.q:
+        return search_pages(filters.q, model=CasePage, queryset=CasePage.objects.live().filter(pk__in=qs.values("pk")))
+    return qs
+
+
+def case_filter_options() -> dict:
+    from .models import Law
+
+    years = sorted(
+        {d.year for d in CasePage.objects.live().exclude(decided_on=None).values_list("decided_on", flat=True)},
+        reverse=True,
+    )
+    return {
+        "categories": list(ViolationCategory.objects.all()),
+        "kinds": CasePage.Kind.choices,
+        "laws": list(Law.objects.filter(articles__isnull=False).distinct()),
+        "years": years,
+    }
+
+
+def lessons_of_course(course: CoursePage) -> QuerySet[LessonPage]:
+    return LessonPage.objects.live().child_of(course).order_by("path")
