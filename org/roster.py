@@ -252,18 +252,25 @@ def parse_roster(filename: str, content: bytes) -> RosterParseResult:
 
 
 def _check_identifiers_against_database(result: RosterParseResult) -> None:
-    """A phone or email already used by someone else would make login ambiguous."""
+    """A phone or email already used by someone else would make login ambiguous.
+
+    Judged against the state after the import: an owner whose own row in this file gives them a different
+    phone or email frees it (phones may move between officers in one file)."""
+    in_file = {r.employee_no: r for r in result.rows}
     by_phone = {r.phone: r for r in result.rows if r.phone}
     for phone, owner_no in Officer.objects.filter(phone__in=list(by_phone)).values_list("phone", "employee_no"):
         row = by_phone[phone]
-        if owner_no != row.employee_no:
+        owner_row = in_file.get(owner_no)
+        if owner_no != row.employee_no and (owner_row is None or owner_row.phone == phone):
             result.errors.append(
                 RosterError(row.row, COLUMNS["phone"][0], _("手机号已被工号 %(no)s 使用") % {"no": owner_no})
             )
     by_email = {r.email: r for r in result.rows if r.email}
     for email, username in User.objects.filter(email__in=list(by_email)).values_list("email", "username"):
         row = by_email[email]
-        if username != row.employee_no:
+        owner_row = in_file.get(username)
+        # An empty email cell keeps the old address, so only a different non-empty one frees it.
+        if username != row.employee_no and (owner_row is None or owner_row.email in ("", email)):
             result.errors.append(
                 RosterError(row.row, COLUMNS["email"][0], _("邮箱已被账号 %(no)s 使用") % {"no": username})
             )
