@@ -1,6 +1,8 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from django.utils.translation import gettext_lazy as _
 
+from .auth_backends import officer_status_allows_login
+
 
 class NoPublicSignupAccountAdapter(DefaultAccountAdapter):
     """HR provisions every account; nobody signs up on their own."""
@@ -14,3 +16,12 @@ class NoPublicSignupAccountAdapter(DefaultAccountAdapter):
 
     def is_open_for_signup(self, request) -> bool:
         return False
+
+    def pre_login(self, request, user, **kwargs):
+        # The email login goes through allauth's own backend: hold departed officers back here too.
+        if user.is_active and not officer_status_allows_login(user):
+            from allauth.account.internal.stagekit import clear_login
+
+            clear_login(request)
+            return self.respond_user_inactive(request, user)
+        return super().pre_login(request, user, **kwargs)

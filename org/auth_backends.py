@@ -4,6 +4,12 @@ from .models import Officer, User
 from .text import normalize_code
 
 
+def officer_status_allows_login(user) -> bool:
+    """Officers who left or retired keep their records but never log in again, even if their login was left
+    active (e.g. the status was changed in the admin rather than by a roster import)."""
+    return not Officer.objects.filter(user_id=user.pk).exclude(status=Officer.Status.ACTIVE).exists()
+
+
 class EmployeeNoOrPhoneBackend(ModelBackend):
     """Logs in with 工号 or the officer's phone number (full-width digits and spaces tolerated).
 
@@ -26,3 +32,6 @@ class EmployeeNoOrPhoneBackend(ModelBackend):
         if user.check_password(password) and self.user_can_authenticate(user):
             return user
         return None
+
+    def user_can_authenticate(self, user) -> bool:
+        return super().user_can_authenticate(user) and officer_status_allows_login(user)
