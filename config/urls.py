@@ -24,6 +24,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("", org_views.home, name="home"),
     path("", include("org.urls")),
+    path("exams/", include("exams.urls")),
     path("learning/", include("learning.urls")),
 ]
 

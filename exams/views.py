@@ -1,0 +1,240 @@
+"""Trainer pages of the question bank. Thin: parse input, call one service or selector, render.
+Who may come here: trainers, HR and admins (roles_of(user).may_use_cms); everyone else gets 403."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from org.scopes import roles_of
+
+from . import formats, selectors, services
+from .formats import xlsx
+from .forms import FORMAT_CHOICES, ImportForm, QuestionFilterForm, QuestionForm, StatusForm, initial_from_data
+from .models import Question, QuestionCategory
+
+
+def _require_bank(request: HttpRequest) -> None:
+    if not roles_of(request.user).may_use_cms:
+        raise PermissionDenied(_("只有培训师和人事可以管理题库。"))
+
+
+def _filtered(request: HttpRequest):
+    form = QuestionFilterForm(request.GET or None)
+    category = None
+    filters: dict = {}
+    if form.is_valid():
+        data = form.cleaned_data
+        if data.get("category"):
+            category = get_object_or_404(QuestionCategory, pk=data["category"])
+        filters = {
+            "kind": data.get("kind") or "",
+            "status": data.get("status") or "",
+            "difficulty": data.get("difficulty"),
+            "q": data.get("q") or "",
+            "tag": data.get("tag") or "",
+            "needs_review": True if data.get("review") else None,
+        }
+    return form, category, selectors.question_list(category=category, **filters)
+
+
+@login_required
+def bank_list(request: HttpRequest) -> HttpResponse:
+    _require_bank(request)
+    form, category, questions = _filtered(request)
+    page = Paginator(questions, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "exams/bank_list.html",
+        {
+            "form": form,
+            "category": category,
+            "page": page,
+            "total": page.paginator.count,
+            "tree": selectors.category_tree(),
+            "query": query.urlencode(),
+            "formats": FORMAT_CHOICES,
+        },
+    )
+
+
+@login_required
+def question_create(request: HttpRequest) -> HttpResponse:
+    _require_bank(request)
+    form = QuestionForm(request.POST or None, initial={"category_path": request.GET.get("category", "")})
+    if request.method == "POST" and form.is_valid():
+        question = services.question_create(data=form.question_data, actor=request.user)
+        messages.success(request, _("试题已保存(草稿)。"))
+        return redirect("exams:question_detail", pk=question.pk)
+    return render(
+        request, "exams/question_form.html", {"form": form, "paths": selectors.category_paths(), "question": None}
+    )
+
+
+@login_required
+def question_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_bank(request)
+    question = get_object_or_404(Question.objects.select_related("category", "author"), pk=pk)
+    return render(
+        request,
+        "exams/question_detail.html",
+        {
+            "question": question,
+            "data": selectors.question_data(question),
+            "versions": selectors.question_versions(question),
+            "status_form": StatusForm(initial={"status": question.status}),
+        },
+    )
+
+
+@login_required
+def question_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_bank(request)
+    question = get_object_or_404(Question, pk=pk)
+    form = QuestionForm(request.POST or None, initial=initial_from_data(selectors.question_data(question)))
+    if request.method == "POST" and form.is_valid():
+        before = question.version_number
+        question = services.question_update(
+            question=question, data=form.question_data, actor=request.user, note=form.cleaned_data.get("note", "")
+        )
+        if question.version_number == before:
+            messages.info(request, _("内容没有变化,未生成新版本。"))
+        else:
+            messages.success(request, _("已保存为第 %(n)s 版。") % {"n": question.version_number})
+        return redirect("exams:question_detail", pk=question.pk)
+    return render(
+        request, "exams/question_form.html", {"form": form, "paths": selectors.category_paths(), "question": question}
+    )
+
+
+@login_required
+@require_POST
+def question_status(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_bank(request)
+    question = get_object_or_404(Question, pk=pk)
+    form = StatusForm(request.POST)
+    if form.is_valid():
+        services.question_set_status(question=question, status=form.cleaned_data["status"], actor=request.user)
+        messages.success(request, _("状态已改为「%(s)s」。") % {"s": question.get_status_display()})
+    return redirect("exams:question_detail", pk=question.pk)
+
+
+@login_required
+@require_POST
+def question_reviewed(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_bank(request)
+    question = get_object_or_404(Question, pk=pk)
+    services.question_clear_review(question=question, actor=request.user)
+    messages.success(request, _("已标记为复核完成。"))
+    return redirect("exams:question_detail", pk=question.pk)
+
+
+@login_required
+def bank_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    _require_bank(request)
+    if fmt not in formats.FORMATS:
+        raise PermissionDenied
+    _form, _category, questions = _filtered(request)
+    module = formats.get(fmt)
+    content = module.export(selectors.questions_data(questions))
+    response = HttpResponse(content, content_type=module.CONTENT_TYPE)
+    filename = f"questions-{timezone.localdate():%Y%m%d}.{formats.FILE_SUFFIX[fmt]}"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def bank_template(request: HttpRequest) -> HttpResponse:
+    _require_bank(request)
+    response = HttpResponse(xlsx.template(), content_type=xlsx.CONTENT_TYPE)
+    response["Content-Disposition"] = 'attachment; filename="question-template.xlsx"'
+    return response
+
+
+def _upload_dir() -> Path:
+    path = Path(settings.MEDIA_ROOT) / "question_uploads"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@login_required
+def bank_import(request: HttpRequest) -> HttpResponse:
+    """Upload → validate the whole file → preview (dry run) → confirm. Nothing is written until confirm."""
+    _require_bank(request)
+    context: dict = {"form": ImportForm(), "paths": selectors.category_paths()}
+    if request.method == "POST" and "confirm" in request.POST:
+        stash = request.session.get("question_upload")
+        if not stash or stash.get("token") != request.POST.get("token"):
+            messages.error(request, _("上传已过期,请重新选择文件。"))
+            return redirect("exams:bank_import")
+        path = _upload_dir() / stash["stored"]
+        if not path.exists():
+            messages.error(request, _("上传已过期,请重新选择文件。"))
+            return redirect("exams:bank_import")
+        return _check_and_maybe_apply(request, stash, path.read_bytes(), context, apply=True, stored=path)
+    if request.method == "POST":
+        form = ImportForm(request.POST, request.FILES)
+        context["form"] = form
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            fmt = form.cleaned_data["format"] or formats.guess(upload.name)
+            if fmt is None:
+                context["file_error"] = _("无法从扩展名判断格式,请选择格式。")
+                return render(request, "exams/bank_import.html", context, status=400)
+            stash = {
+                "name": upload.name,
+                "format": fmt,
+                "category_root": form.cleaned_data["category_root"],
+                "status": Question.Status.ACTIVE if form.cleaned_data["activate"] else Question.Status.DRAFT,
+            }
+            return _check_and_maybe_apply(request, stash, upload.read(), context, apply=False)
+    return render(request, "exams/bank_import.html", context)
+
+
+def _check_and_maybe_apply(request, stash: dict, content: bytes, context: dict, *, apply: bool, stored=None):
+    parsed = formats.get(stash["format"]).parse(content)
+    context["warnings"] = parsed.warnings
+    if not parsed.ok:
+        context["errors"] = parsed.errors
+        return render(request, "exams/bank_import.html", context, status=400)
+    report = services.questions_import(
+        parsed=parsed,
+        actor=request.user,
+        category_root=stash["category_root"],
+        status=stash["status"],
+        dry_run=not apply,
+        source=stash["name"],
+    )
+    context["report"] = report
+    if apply:
+        request.session.pop("question_upload", None)
+        if stored is not None:
+            stored.unlink(missing_ok=True)
+        messages.success(
+            request,
+            _("导入完成:新增 %(c)s 道试题,重复跳过 %(d)s 道。") % {"c": len(report.created), "d": len(report.duplicates)},
+        )
+        return redirect("exams:bank_list")
+    token = uuid.uuid4().hex
+    stored_name = f"{token}.upload"
+    (_upload_dir() / stored_name).write_bytes(content)
+    request.session["question_upload"] = {**stash, "token": token, "stored": stored_name}
+    context.update(
+        token=token,
+        filename=stash["name"],
+        by_kind=[(Question.Kind(k).label, n) for k, n in report.counts_by_kind().items()],
+    )
+    return render(request, "exams/bank_import.html", context)
