@@ -158,7 +158,9 @@ def article_display(*, article: Article, on: dt.date | None = None) -> ArticleDi
     if version is None and versions:
         version = versions[0]
     pending = next((v for v in versions if v.effective_from > on), None)
-    return ArticleDisplay(article=article, version=version, amended=len(versions) > 1, pending=pending, versions=versions)
+    return ArticleDisplay(
+        article=article, version=version, amended=len(versions) > 1, pending=pending, versions=versions
+    )
 
 
 def citations_of(obj: Model) -> QuerySet[ArticleCitation]:
@@ -215,7 +217,10 @@ def search_laws(query: str):
     terms = segment_query(query)
     if not terms:
         return []
-    return list(Article.objects.search(terms, operator="and")) + list(Law.objects.search(terms, operator="and"))
+    from wagtail.search.backends import get_search_backend
+
+    backend = get_search_backend()
+    return list(backend.search(terms, Article, operator="and")) + list(backend.search(terms, Law, operator="and"))
 
 
 @dataclass(frozen=True)

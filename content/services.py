@@ -41,7 +41,9 @@ WORKFLOW_NAME = "法制科审核"
 
 
 def credit_category_ensure(*, code: str, name: str, sort_order: int = 0) -> CreditCategory:
-    obj, _created = CreditCategory.objects.update_or_create(code=code, defaults={"name": name, "sort_order": sort_order})
+    obj, _created = CreditCategory.objects.update_or_create(
+        code=code, defaults={"name": name, "sort_order": sort_order}
+    )
     return obj
 
 
@@ -69,8 +71,18 @@ def article_ensure(
     if article is None:
         article = Article(law=law, number=number, label=label, chapter=chapter)
         article.save()
-        ArticleVersion.objects.create(article=article, text=text, effective_from=effective_from, source_note=source_note)
+        ArticleVersion.objects.create(
+            article=article, text=text, effective_from=effective_from, source_note=source_note
+        )
+        article_reindex(article=article)
     return article
+
+
+def article_reindex(*, article: Article) -> None:
+    """The article's index entry holds the text of its versions: refresh it after versions change."""
+    from wagtail.search.index import insert_or_update_object
+
+    insert_or_update_object(Article.objects.get(pk=article.pk))
 
 
 @transaction.atomic
@@ -83,6 +95,7 @@ def article_amend(
         version = ArticleVersion.objects.create(
             article=article, text=text, effective_from=effective_from, source_note=source_note
         )
+        article_reindex(article=article)
         audit_record(actor=actor, action="content.article.amend", target=article, data={"version": version.pk})
     flagged = citations_flag_for_review(article=article, new_version=version, actor=actor)
     return version, flagged
@@ -104,7 +117,9 @@ def citation_add(*, obj: Model, article: Article, version: ArticleVersion | None
         content_type=_ct(obj),
         object_id=obj.pk,
         article=article,
-        defaults={"version": version or article_in_force(article) or article.versions.order_by("effective_from").first()},
+        defaults={
+            "version": version or article_in_force(article) or article.versions.order_by("effective_from").first()
+        },
     )
     return citation
 
@@ -189,7 +204,9 @@ def _notify_editors(*, kind, obj, article: Article) -> None:
         if user.email:
             body = text + (f"\n{url}" if url else "")
             transaction.on_commit(
-                lambda email=user.email, body=body: send_mail(_("法条修订待复核"), body, None, [email], fail_silently=True)
+                lambda email=user.email, body=body: send_mail(
+                    _("法条修订待复核"), body, None, [email], fail_silently=True
+                )
             )
 
 
@@ -235,7 +252,9 @@ def content_tree_ensure() -> dict:
         home.save_revision().publish()
     site = Site.objects.filter(is_default_site=True).first()
     if site is None:
-        site = Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True, site_name="执法学堂")
+        site = Site.objects.create(
+            hostname="localhost", port=80, root_page=home, is_default_site=True, site_name="执法学堂"
+        )
     elif site.root_page_id != home.pk:
         site.root_page = home
         site.save()
@@ -264,23 +283,31 @@ def moderation_ensure(*, home) -> object:
     approvers.permissions.add(access_admin)
     for codename in ("add_page", "change_page"):
         GroupPagePermission.objects.get_or_create(
-            group=trainers, page=home, permission=Permission.objects.get(content_type__app_label="wagtailcore", codename=codename)
+            group=trainers,
+            page=home,
+            permission=Permission.objects.get(content_type__app_label="wagtailcore", codename=codename),
         )
     for codename in ("add_page", "change_page", "publish_page"):
         GroupPagePermission.objects.get_or_create(
-            group=approvers, page=home, permission=Permission.objects.get(content_type__app_label="wagtailcore", codename=codename)
+            group=approvers,
+            page=home,
+            permission=Permission.objects.get(content_type__app_label="wagtailcore", codename=codename),
         )
     # Snippets (laws, articles, taxonomies) and documents/images for lesson media.
     snippet_models = ("law", "article", "creditcategory", "violationcategory")
     for group in (trainers, approvers):
         for model in snippet_models:
             for action in ("add", "change", "view"):
-                perm = Permission.objects.filter(content_type__app_label="content", codename=f"{action}_{model}").first()
+                perm = Permission.objects.filter(
+                    content_type__app_label="content", codename=f"{action}_{model}"
+                ).first()
                 if perm:
                     group.permissions.add(perm)
         for app_label, model in (("wagtaildocs", "document"), ("wagtailimages", "image")):
             for action in ("add", "change", "choose"):
-                perm = Permission.objects.filter(content_type__app_label=app_label, codename=f"{action}_{model}").first()
+                perm = Permission.objects.filter(
+                    content_type__app_label=app_label, codename=f"{action}_{model}"
+                ).first()
                 if perm:
                     group.permissions.add(perm)
     from wagtail.models import Collection, GroupCollectionPermission
@@ -289,9 +316,13 @@ def moderation_ensure(*, home) -> object:
     for group in (trainers, approvers):
         for app_label, model in (("wagtaildocs", "document"), ("wagtailimages", "image")):
             for action in ("add", "change", "choose"):
-                perm = Permission.objects.filter(content_type__app_label=app_label, codename=f"{action}_{model}").first()
+                perm = Permission.objects.filter(
+                    content_type__app_label=app_label, codename=f"{action}_{model}"
+                ).first()
                 if perm:
-                    GroupCollectionPermission.objects.get_or_create(group=group, collection=root_collection, permission=perm)
+                    GroupCollectionPermission.objects.get_or_create(
+                        group=group, collection=root_collection, permission=perm
+                    )
 
     task = GroupApprovalTask.objects.filter(name=WORKFLOW_NAME).first()
     if task is None:

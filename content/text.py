@@ -16,10 +16,40 @@ jieba.setLogLevel(logging.WARNING)
 
 # Terms of the trade that jieba's general dictionary splits badly or not at all.
 DOMAIN_WORDS = (
-    "占道经营", "店外经营", "违法建设", "违章搭建", "户外广告", "垃圾分类", "毁绿", "燃气安全", "瓶装燃气",
-    "扬尘", "餐饮油烟", "油烟净化", "噪声", "文明养犬", "渣土运输", "建筑垃圾", "非现场执法", "裁量基准",
-    "行政处罚", "行政处罚法", "责令改正", "责令限期", "市容环境卫生", "城市管理", "综合执法", "执法全过程记录",
-    "首违不罚", "轻微违法", "听证", "陈述申辩", "没收违法所得", "罚款", "案卷评查", "门前三包",
+    "占道经营",
+    "店外经营",
+    "违法建设",
+    "违章搭建",
+    "户外广告",
+    "垃圾分类",
+    "毁绿",
+    "燃气安全",
+    "瓶装燃气",
+    "扬尘",
+    "餐饮油烟",
+    "油烟净化",
+    "噪声",
+    "文明养犬",
+    "渣土运输",
+    "建筑垃圾",
+    "非现场执法",
+    "裁量基准",
+    "行政处罚",
+    "行政处罚法",
+    "责令改正",
+    "责令限期",
+    "市容环境卫生",
+    "城市管理",
+    "综合执法",
+    "执法全过程记录",
+    "首违不罚",
+    "轻微违法",
+    "听证",
+    "陈述申辩",
+    "没收违法所得",
+    "罚款",
+    "案卷评查",
+    "门前三包",
 )
 
 _ready = threading.Lock()
@@ -50,8 +80,17 @@ def _clean(text: str) -> str:
     return _NON_WORD_RE.sub(" ", text.replace("_", " ")).strip()
 
 
+_CJK_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+
+
+def _bigrams(run: str) -> list[str]:
+    return [run[i : i + 2] for i in range(len(run) - 1)] if len(run) > 1 else [run]
+
+
 def segment_tokens(text: str) -> list[str]:
-    """Search-mode segmentation (words and their sub-words), punctuation dropped, order kept, no duplicates."""
+    """Index tokens: jieba search-mode words (words and their sub-words) plus the character bigrams of every run
+    of Chinese characters, punctuation dropped, first-seen order, no duplicates. The bigrams make any two-or-more
+    character query word findable even where jieba cut the stored text differently in context."""
     _init()
     seen: dict[str, None] = {}
     for chunk in _clean(text).split():
@@ -59,6 +98,9 @@ def segment_tokens(text: str) -> list[str]:
             token = token.strip()
             if token:
                 seen.setdefault(token, None)
+        for run in _CJK_RE.findall(chunk):
+            for gram in _bigrams(run):
+                seen.setdefault(gram, None)
     return list(seen)
 
 
@@ -67,14 +109,48 @@ def segment_for_index(*parts: str | None) -> str:
     return " ".join(segment_tokens(" ".join(p for p in parts if p)))
 
 
-def segment_query(query: str) -> str:
-    """The query as the index sees it. Only the words of the full cut are required: `cut_for_search` sub-words
-    of a query word are implied by the word itself, which the index holds (it was cut the same way)."""
+def _query_words(chunk: str) -> list[str]:
+    """jieba's precise cut of a query chunk, with runs of single Chinese characters merged back (jieba splits
+    short unknown words such as 占道 into 占 / 道)."""
+    words: list[str] = []
+    pending = ""
+    for word in jieba.cut(chunk):
+        word = word.strip()
+        if not word:
+            continue
+        if len(word) == 1 and _CJK_RE.fullmatch(word):
+            pending += word
+            continue
+        if pending:
+            words.append(pending)
+            pending = ""
+        words.append(word)
+    if pending:
+        words.append(pending)
+    return words
+
+
+def segment_terms(query: str) -> list[str]:
+    """Query terms, all required: each Chinese query word becomes its character bigrams (a single character stays
+    itself); other words are kept whole. Every term of a word that occurs in a text is among that text's index
+    tokens, so a word finds every text containing it, and words are not glued across jieba's boundaries."""
     _init()
-    tokens: dict[str, None] = {}
+    terms: dict[str, None] = {}
     for chunk in _clean(query).split():
-        for token in jieba.cut(chunk):
-            token = token.strip()
-            if token:
-                tokens.setdefault(token, None)
-    return " ".join(tokens)
+        for word in _query_words(chunk):
+            if _CJK_RE.fullmatch(word):
+                for gram in _bigrams(word):
+                    terms.setdefault(gram, None)
+            else:
+                for run in _CJK_RE.split(word):
+                    if run:
+                        terms.setdefault(run, None)
+                for run in _CJK_RE.findall(word):
+                    for gram in _bigrams(run):
+                        terms.setdefault(gram, None)
+    return list(terms)
+
+
+def segment_query(query: str) -> str:
+    """The query string handed to Wagtail search (terms separated by spaces, used with operator="and")."""
+    return " ".join(segment_terms(query))

@@ -73,6 +73,7 @@ for _hook in ("after_create_page", "after_edit_page", "after_publish_page"):
 
 def _article_changed(request, instance):
     if isinstance(instance, Article):
+        services.article_reindex(article=instance)
         services.citations_flag_for_review(article=instance, actor=request.user)
 
 

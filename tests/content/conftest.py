@@ -42,7 +42,11 @@ def lesson_body(article=None, *, with_check=True):
             {
                 "type": "check",
                 "id": "chk-1",
-                "value": {"prompt": "首次轻微违法及时改正的应当如何处理?", "options": ["罚款", "不予处罚", "拘留"], "answer_index": 1},
+                "value": {
+                    "prompt": "首次轻微违法及时改正的应当如何处理?",
+                    "options": ["罚款", "不予处罚", "拘留"],
+                    "answer_index": 1,
+                },
             }
         )
     return body
@@ -79,8 +83,18 @@ def make_lesson(course, *, title="第一讲 首违不罚", article=None, publish
     return lesson
 
 
-def make_case(tree, *, title="某餐饮店占道经营案", facts="当事人在人行道上摆摊设点占道经营", category="street_vending",
-              kind=CasePage.Kind.TYPICAL, articles=(), publish=True, decided_on=dt.date(2025, 6, 1), **fields):
+def make_case(
+    tree,
+    *,
+    title="某餐饮店占道经营案",
+    facts="当事人在人行道上摆摊设点占道经营",
+    category="street_vending",
+    kind=CasePage.Kind.TYPICAL,
+    articles=(),
+    publish=True,
+    decided_on=dt.date(2025, 6, 1),
+    **fields,
+):
     from content.models import CaseLegalBasis
 
     case = CasePage(
