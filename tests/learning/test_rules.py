@@ -1,0 +1,125 @@
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from learning import selectors, services
+from learning.models import HourRule, TrainingDayRule
+from org.models import AuditEntry
+from tests.factories import OfficerFactory, unit
+
+
+@pytest.fixture
+def rules_2026(roles):
+    services.hour_rule_set(year=2026, role_category=roles["leader"], category="rule_of_law", hours=60, actor=None)
+    services.hour_rule_set(year=2026, role_category=roles["leader"], category="law_exam", hours=40, actor=None)
+    services.hour_rule_set(year=2026, role_category=roles["enforcer"], category="rule_of_law", hours=40, actor=None)
+    services.hour_rule_set(year=2026, role_category=roles["enforcer"], category="business", hours=24, actor=None)
+    services.hour_rule_set(year=2026, role_category=roles["auxiliary"], category="business", hours=16, actor=None)
+    services.training_day_rule_set(year=2026, role_category=roles["leader"], min_days=5, actor=None)
+    services.training_day_rule_set(year=2026, role_category=roles["recruit"], min_days=30, actor=None)
+
+
+def credit(officer, category, hours, source="s", year=2026):
+    services.credit_grant(
+        officer=officer, year=year, category=category, hours=hours, source_kind="offline", source_id=source, actor=None
+    )
+
+
+def test_rule_evaluation_per_role(roles, rules_2026):
+    leader = OfficerFactory(role_category=roles["leader"])
+    enforcer = OfficerFactory(role_category=roles["enforcer"])
+    credit(leader, "rule_of_law", 62)
+    credit(leader, "law_exam", 30)
+    credit(leader, "business", 8)  # no rule for leaders: shown, never a shortfall
+    credit(enforcer, "rule_of_law", 40)
+    credit(enforcer, "rule_of_law", 5, year=2025)  # another year does not count
+
+    s = selectors.officer_summary(officer=leader, year=2026)
+    by = {r["code"]: r for r in s["rows"]}
+    assert by["rule_of_law"]["shortfall"] == 0 and by["law_exam"]["shortfall"] == Decimal("10")
+    assert by["business"]["required"] == 0
+    assert s["total_required"] == 100 and s["total_shortfall"] == 10
+    assert s["days"] == Decimal("12.5") and s["min_days"] == 5 and s["days_short"] == 0
+
+    e = selectors.officer_summary(officer=enforcer, year=2026)
+    by = {r["code"]: r for r in e["rows"]}
+    assert by["rule_of_law"]["earned"] == 40 and by["business"]["shortfall"] == 24
+    assert e["min_days"] is None
+
+
+def test_requirements_frame_is_set_based(roles, rules_2026, django_assert_max_num_queries):
+    officers = [OfficerFactory(role_category=roles["enforcer"]) for _ in range(12)]
+    for i, o in enumerate(officers):
+        if i:
+            credit(o, "rule_of_law", i * 5)
+    auxiliary = OfficerFactory(role_category=roles["auxiliary"])
+    recruit = OfficerFactory(role_category=roles["recruit"])  # no hour rules, days rule only
+    from org.models import Officer
+
+    with django_assert_max_num_queries(3):
+        frame = selectors.requirements_frame(year=2026, officers=Officer.objects.all())
+    row = frame[(frame.officer_id == officers[3].pk) & (frame.category == "rule_of_law")].iloc[0]
+    assert row.required == 40 and row.earned == 15 and row.shortfall == 25
+    assert frame[frame.officer_id == auxiliary.pk].iloc[0].shortfall == 16
+    assert frame[frame.officer_id == recruit.pk].category.isna().all()
+
+    rows, columns = selectors.unit_status_rows(year=2026, officers=Officer.objects.all())
+    assert [c for c, _ in columns] == ["rule_of_law", "business"]
+    by_id = {r["officer_id"]: r for r in rows}
+    assert by_id[officers[10].pk]["total_shortfall"] == 24 and not by_id[officers[10].pk]["ok"]
+    assert by_id[recruit.pk]["days_short"] == 30
+
+
+def test_rule_changes_are_audited_and_blank_removes(roles, hr):
+    services.hour_rule_set(year=2026, role_category=roles["leader"], category="rule_of_law", hours=60, actor=hr)
+    services.hour_rule_set(year=2026, role_category=roles["leader"], category="rule_of_law", hours=60, actor=hr)
+    assert AuditEntry.objects.filter(action="hour_rule.set").count() == 1
+    services.hour_rule_set(year=2026, role_category=roles["leader"], category="rule_of_law", hours=None, actor=hr)
+    assert not HourRule.objects.exists()
+    with pytest.raises(services.LearningError):
+        services.hour_rule_set(year=2026, role_category=roles["leader"], category="rule_of_law", hours=-1, actor=hr)
+
+
+def test_rules_page_access(client, officer, leader, trainer, hr):
+    url = reverse("learning:rules")
+    assert client.get(url).status_code == 302
+    for user in (officer.user, leader, trainer):
+        client.force_login(user)
+        assert client.get(url).status_code == 403
+    client.force_login(hr)
+    assert client.get(url + "?year=2026").status_code == 200
+
+
+def test_hr_saves_the_rule_grid(client, hr, roles):
+    client.force_login(hr)
+    leader_id, recruit_id = roles["leader"].pk, roles["recruit"].pk
+    response = client.post(
+        reverse("learning:rules"),
+        {"year": "2026", f"h_{leader_id}_rule_of_law": "60", f"h_{leader_id}_law_exam": "40", f"d_{recruit_id}": "30"},
+    )
+    assert response.status_code == 302
+    assert HourRule.objects.filter(year=2026).count() == 2
+    assert TrainingDayRule.objects.get(year=2026, role_category=roles["recruit"]).min_days == 30
+    page = client.get(reverse("learning:rules") + "?year=2026").content.decode()
+    assert 'value="60"' in page
+
+
+def test_rule_grid_with_bad_number_writes_nothing(client, hr, roles):
+    client.force_login(hr)
+    response = client.post(
+        reverse("learning:rules"),
+        {"year": "2026", f"h_{roles['leader'].pk}_rule_of_law": "60", f"h_{roles['leader'].pk}_law_exam": "四十"},
+    )
+    assert response.status_code == 400
+    assert not HourRule.objects.exists()
+
+
+def test_unit_scope_of_the_frame(roles, rules_2026, leader):
+    inside = OfficerFactory(unit=unit("测试区城管局/执法一中队/二分队"))
+    outside = OfficerFactory(unit=unit("测试区城管局/执法三中队"))
+    from org.scopes import officers_visible_to
+
+    rows, _ = selectors.unit_status_rows(year=2026, officers=officers_visible_to(leader))
+    ids = {r["officer_id"] for r in rows}
+    assert inside.pk in ids and outside.pk not in ids
