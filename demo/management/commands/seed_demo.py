@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from demo import learning_seed, org_seed
+from demo import exams_seed, learning_seed, org_seed
 
 
 class Command(BaseCommand):
@@ -12,8 +12,10 @@ class Command(BaseCommand):
         with transaction.atomic():
             result = org_seed.seed_org()
             learning_seed.seed_learning()
+            exams_result = exams_seed.seed_exams()
         first = result["officers"][0]
         self.stdout.write(self.style.SUCCESS(_("演示数据已就绪:%(n)s 名执法人员。") % {"n": len(result["officers"])}))
+        self.stdout.write(_("题库:%(n)s 道试题(本次新增 %(c)s 道)。") % {"n": exams_result["total"], "c": exams_result["created"]})
         self.stdout.write(_("演示账号(密码均为 %(pw)s):") % {"pw": org_seed.DEMO_PASSWORD})
         self.stdout.write(f"  {first.employee_no:<10} {_('执法人员')} {first.name} · {_('也可用手机号')} {first.phone}")
         for username, role in result["staff"]:
