@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Q, QuerySet
+
+from content import selectors as content_selectors
 
 from .formats.base import QuestionData
 from .models import Question, QuestionCategory, QuestionVersion
@@ -38,7 +41,8 @@ def question_list(
     if tag:
         questions = questions.filter(tags__name=tag).distinct()
     if needs_review is not None:
-        questions = questions.filter(needs_review=needs_review)
+        flagged = Q(needs_review=True) | Q(pk__in=question_ids_with_amended_citations())
+        questions = questions.filter(flagged) if needs_review else questions.exclude(flagged)
     return questions.order_by("category__full_path", "id")
 
 
@@ -77,3 +81,20 @@ def questions_citing(ref: str) -> QuerySet[Question]:
     """Questions whose cited law articles mention `ref` (e.g. "行政处罚法》第五十一条")."""
     ids = [pk for pk, refs in Question.objects.values_list("pk", "law_refs") if any(ref in r for r in refs or [])]
     return Question.objects.filter(pk__in=ids)
+
+
+def question_ids_with_amended_citations() -> list[int]:
+    """Questions whose cited law articles were amended since they were written (content's citation flags)."""
+    ct = ContentType.objects.get_for_model(Question)
+    return list(
+        content_selectors.citations_needing_review().filter(content_type=ct).values_list("object_id", flat=True)
+    )
+
+
+def question_review_notices(question: Question) -> list:
+    """content's flagged citations of this question (amended articles not yet reviewed)."""
+    return content_selectors.review_notices_for(question)
+
+
+def question_citations(question: Question) -> list:
+    return list(content_selectors.citations_of(question))

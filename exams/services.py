@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from content import services as content_services
 from org.services import audit_record
 
 from .formats.base import DEFAULT_CATEGORY, ParseResult, QuestionData, validate
@@ -147,10 +148,18 @@ def question_flag_review(*, questions, reason: str, actor=None) -> int:
 
 
 @transaction.atomic
+def question_citations_sync(*, question: Question, article_ids: list[int]) -> None:
+    """Make the question cite exactly these content law articles (content's citation mechanism)."""
+    content_services.citations_sync(obj=question, article_ids=article_ids)
+
+
+@transaction.atomic
 def question_clear_review(*, question: Question, actor) -> Question:
+    """The author checked the question against the amended law: clears our flag and content's citation flags."""
     question.needs_review = False
     question.review_reason = ""
     question.save(update_fields=["needs_review", "review_reason", "updated_at"])
+    content_services.citations_mark_reviewed_for(obj=question, actor=actor)
     audit_record(actor=actor, action="question.clear_review", target=question)
     return question
 

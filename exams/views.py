@@ -95,6 +95,8 @@ def question_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "question": question,
             "data": selectors.question_data(question),
             "versions": selectors.question_versions(question),
+            "notices": selectors.question_review_notices(question),
+            "citations": selectors.question_citations(question),
             "status_form": StatusForm(initial={"status": question.status}),
         },
     )
