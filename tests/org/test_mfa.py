@@ -39,7 +39,7 @@ def _password_login(client, login):
 
 @pytest.mark.parametrize("url", ["/", "/me/", "/hr/officers/", "/hr/roster/import/", "/cms/", "/django-admin/"])
 @pytest.mark.parametrize("who", ["hr", "admin"])
-def test_privileged_user_without_totp_is_sent_to_enrolment(client, request, who, url):
+def test_privileged_user_without_totp_is_sent_to_enrolment(client, db, request, who, url):
     client.force_login(request.getfixturevalue(who))
     response = client.get(url)
     assert response.status_code == 302
