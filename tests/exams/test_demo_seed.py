@@ -12,3 +12,17 @@ def test_demo_bank_is_realistic_and_idempotent(db):
     assert all(q.versions.count() == 1 for q in Question.objects.all()[:5])
     again = seed_exams()
     assert again["created"] == 0 and Question.objects.count() == first["total"]
+
+
+def test_demo_bank_round_trips_through_every_format(db):
+
+    from exams import formats, selectors
+
+    from .test_formats import canon
+
+    seed_exams()
+    bank = selectors.questions_data(selectors.question_list())
+    for name, module in formats.FORMATS.items():
+        again = module.parse(module.export(bank))
+        assert again.ok and again.warnings == [], name
+        assert canon(again.questions) == canon(bank), name
