@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from demo import exams_seed, learning_seed, org_seed
+from demo import content_seed, exams_seed, learning_seed, org_seed
 
 
 class Command(BaseCommand):
@@ -11,6 +11,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         with transaction.atomic():
             result = org_seed.seed_org()
+            content_seed.seed_content()
             learning_seed.seed_learning()
             exams_result = exams_seed.seed_exams()
         first = result["officers"][0]
