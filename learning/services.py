@@ -365,12 +365,15 @@ def study_heartbeat(
     the page is open, visible and in use; the server measures the time and applies every cap."""
     now = now or timezone.now()
     with transaction.atomic():
-        session = StudySession.objects.select_for_update().filter(token=token, officer=officer).first()
+        # One round trip locks the session and its lesson progress (FOR UPDATE covers both joined rows).
+        session = (
+            StudySession.objects.select_for_update().select_related("progress").filter(token=token, officer=officer).first()
+        )
         if session is None:
             return {"status": "unknown", "counted": 0}
         if not session.active:
             return {"status": "superseded", "counted": 0}
-        progress = LessonProgress.objects.select_for_update().get(pk=session.progress_id)
+        progress = session.progress
         spec = catalog.lesson_study_spec(lesson_id=progress.lesson_id)
         if spec is None:
             return {"status": "unknown", "counted": 0}
@@ -413,9 +416,11 @@ def study_heartbeat(
             session.video_position = video_position
             session.video_position_at = now
         session.beats += 1
-        session.save()
+        session.save(update_fields=["last_beat_at", "counted_seconds", "beats", "video_position", "video_position_at"])
         completed_now = _lesson_maybe_complete(progress, now=now)
-        progress.save()
+        progress.save(
+            update_fields=["studied_seconds", "next_check_at", "pending_check_key", "completed_at", "updated_at"]
+        )
     if completed_now:
         _course_maybe_complete(officer=officer, course_id=progress.course_id, now=now)
     return {"status": reason, "counted": counted, **_progress_payload(progress, spec)}
