@@ -20,8 +20,9 @@ Fixtures for every e2e test (mark tests with @pytest.mark.e2e):
   DJANGO_ALLOW_ASYNC_UNSAFE.
 
 Every e2e test runs on ``transactional_db`` (the live server thread must see committed rows) with serialized
-rollback, so rows created by migrations (role categories, groups, Wagtail's root page) are there even after
-other transactional tests flushed the database.
+rollback: the database is emptied and the snapshot taken right after migrations is restored before each test,
+so rows created by migrations (role categories, groups, Wagtail's root page) are there even after other
+transactional tests flushed the database.
 """
 
 from __future__ import annotations
@@ -64,6 +65,22 @@ def browser(_e2e_db):
             # PostgreSQL's test database can be flushed and dropped.
             connections.close_all()
             browser.close()
+
+
+@pytest.fixture
+def _e2e_empty_db(django_db_setup, django_db_blocker):
+    """A transactional test without serialized rollback that ran before (websocket tests, say) flushed the
+    database and let post_migrate re-create content types and permissions under new ids; restoring the snapshot
+    on top of those would clash (UNIQUE constraint on django_content_type). Start the restore from empty."""
+    from django.core.management import call_command
+
+    with django_db_blocker.unblock():
+        call_command("flush", verbosity=0, interactive=False, inhibit_post_migrate=True)
+
+
+@pytest.fixture
+def transactional_db(_e2e_empty_db, transactional_db):
+    """pytest-django's transactional_db, after emptying the database (see _e2e_empty_db)."""
 
 
 @pytest.fixture(autouse=True)
