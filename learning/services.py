@@ -53,9 +53,13 @@ class LearningError(Exception):
 def credit_category_ensure(*, code: str, name: str | None = None, sort_order: int | None = None) -> CreditCategory:
     category = CreditCategory.objects.filter(code=code).first()
     if category is None:
-        category = CreditCategory.objects.create(
-            code=code, name=name or code, sort_order=sort_order if sort_order is not None else 50
-        )
+        try:
+            with transaction.atomic():
+                category = CreditCategory.objects.create(
+                    code=code, name=name or code, sort_order=sort_order if sort_order is not None else 50
+                )
+        except IntegrityError:  # created by a concurrent request
+            category = CreditCategory.objects.get(code=code)
     return category
 
 

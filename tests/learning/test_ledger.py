@@ -8,7 +8,7 @@ from django.db.utils import DatabaseError
 from learning import selectors, services
 from learning.models import CreditEntry, LedgerImmutableError
 from org.models import AuditEntry
-from tests.factories import OfficerFactory
+from tests.factories import OfficerFactory, RoleCategoryFactory
 
 
 def grant(officer, *, source_id="s1", hours="2", category="rule_of_law", kind="offline", year=2026):
@@ -107,9 +107,11 @@ def test_postgres_trigger_refuses_update_and_delete(postgres_only, officer):
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_grants_write_one_entry(officer):
+def test_concurrent_grants_write_one_entry():
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL (set DATABASE_URL)")
+    # Transactional tests may run after another one flushed the migrations' seed rows: make our own.
+    officer = OfficerFactory(role_category=RoleCategoryFactory())
     barrier = threading.Barrier(6)
     results, errors = [], []
 
