@@ -109,3 +109,27 @@ def test_officer_outside_leader_subtree_is_hidden_in_unit_view(client, leader, d
     client.force_login(leader)
     ids = [r["officer_id"] for r in client.get(reverse("learning:unit_hours")).context["page"].object_list]
     assert far.pk not in ids
+
+
+def test_courses_are_assigned_by_rule(officer, officer_in_squad2, squad1, roles, fake_catalog):
+    from learning.models import CourseAssignment, Enrolment
+
+    fake_catalog.add_course(20, title="市容秩序执法实务", required=False)
+    fake_catalog.add_course(21, title="领导干部法治讲座", required=True, roles=["leader"])
+    CourseAssignment.objects.create(year=2026, course_id=20, unit=squad1)
+    services.enrolments_sync(officer=officer, year=2026)
+    services.enrolments_sync(officer=officer_in_squad2, year=2026)
+    assert set(Enrolment.objects.filter(officer=officer).values_list("course_id", flat=True)) == {20}
+    assert not Enrolment.objects.filter(officer=officer_in_squad2).exists()
+    assert services.enrolments_sync(officer=officer, year=2026) == 0  # idempotent
+
+
+def test_staff_links_follow_roles(client, officer, leader, data, fake_catalog):
+    from tests.factories import OfficerFactory as Factory
+
+    client.force_login(officer.user)
+    assert 'id="staff-links"' not in client.get(reverse("learning:my")).content.decode()
+    leader_officer = Factory(user=leader, employee_no="L0001", unit=unit("测试区城管局/执法一中队"))
+    client.force_login(leader_officer.user)
+    html = client.get(reverse("learning:my")).content.decode()
+    assert reverse("learning:unit_hours") in html and reverse("learning:rules") not in html
