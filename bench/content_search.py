@@ -132,6 +132,7 @@ def _generate(n: int) -> None:
                 page._save_table(raw=True, cls=CasePage, force_insert=True)
             index = get_search_backend().get_index_for_model(CasePage)
             index.add_items(CasePage, pages)
+        print(f"  generated {min(n, offset + batch)} ({time.perf_counter() - t0:.0f} s)", file=sys.stderr, flush=True)
     Page.objects.filter(pk=library.pk).update(numchild=start + n)
     connection.close()
     return time.perf_counter() - t0
@@ -154,6 +155,8 @@ def worker(n: int, repeat: int) -> dict:
     migrate_s = time.perf_counter() - t0
     gen_s = _generate(n)
     assert CasePage.objects.live().count() >= n
+    if os.environ.get("BENCH_GENERATE_ONLY"):  # keep a loaded database for manual profiling
+        return {"generated": n}
 
     def run_search(q):
         return search_pages(q, model=CasePage, limit=20)
@@ -164,8 +167,10 @@ def worker(n: int, repeat: int) -> dict:
     results = {}
     for name, fn in (("search", run_search), ("baseline_icontains", run_baseline)):
         timings, hits = [], {}
+        t_warm = time.perf_counter()
         for q in QUERIES:  # warm-up
             hits[q] = len(fn(q))
+        print(f"  {name} warm-up {time.perf_counter() - t_warm:.1f} s", file=sys.stderr, flush=True)
         for _ in range(repeat):
             for q in QUERIES:
                 t = time.perf_counter()
@@ -220,13 +225,13 @@ def run_backend(kind: str, n: int, repeat: int) -> dict:
         out = subprocess.run(
             [sys.executable, __file__, "--worker", "--cases", str(n), "--repeat", str(repeat)],
             env=env,
-            capture_output=True,
+            stdout=subprocess.PIPE,
             text=True,
             check=True,
         ).stdout
         return json.loads(out.strip().splitlines()[-1])
     except subprocess.CalledProcessError as exc:
-        print(exc.stdout[-3000:], exc.stderr[-3000:], file=sys.stderr)
+        print(exc.stdout[-3000:], file=sys.stderr)
         raise
     finally:
         cleanup()
