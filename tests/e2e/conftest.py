@@ -16,8 +16,8 @@ Fixtures for every e2e test (mark tests with @pytest.mark.e2e):
 - ``totp_code(secret)``: the current 6-digit code for an enrolled secret.
 - ``off_loop(fn, *args, **kwargs)``: run ``fn`` in a worker thread. While the browser is open,
   ``async_to_sync`` (channels group_send, e.g. org.services.notice_push
-  on commit) cannot run there; wrap such calls in ``off_loop``. Plain ORM calls work directly thanks to
-  DJANGO_ALLOW_ASYNC_UNSAFE.
+  on commit) cannot run there; wrap such calls in ``off_loop``. Plain ORM calls work directly: the ``browser``
+  fixture sets DJANGO_ALLOW_ASYNC_UNSAFE=true while it is open (and removes it afterwards).
 
 Every e2e test runs on ``transactional_db`` (the live server thread must see committed rows) with serialized
 rollback: the database is emptied and the snapshot taken right after migrations is restored before each test,
@@ -27,14 +27,11 @@ transactional tests flushed the database.
 
 from __future__ import annotations
 
-import os
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's loop runs in the test thread
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -50,12 +47,15 @@ PC = {"width": 1280, "height": 800}
 
 
 @pytest.fixture
-def browser(_e2e_db):
+def browser(_e2e_db, monkeypatch):
     if not Path(CHROMIUM).exists():
         pytest.skip(f"real-browser tests need Debian's chromium at {CHROMIUM} (apt-get install chromium)")
     from django.db import connections
     from playwright.sync_api import sync_playwright
 
+    # Only while the browser is open: the variable must not leak into other tests (or subprocesses they run,
+    # such as `manage.py check --deploy`, which rejects it).
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         try:
@@ -86,6 +86,11 @@ def transactional_db(_e2e_empty_db, transactional_db):
 @pytest.fixture(autouse=True)
 def _e2e_db(transactional_db, django_db_serialized_rollback):
     """Committed data for the live server thread; migration-made rows restored for each test."""
+    from django.contrib.contenttypes.models import ContentType
+
+    # The restored content types have the ids of the snapshot, not those an earlier flush re-created and cached
+    # (Wagtail resolves page classes through them).
+    ContentType.objects.clear_cache()
 
 
 @pytest.fixture
