@@ -99,3 +99,13 @@ def test_case_library_filters_and_search(tree, cases, client, officer):
     assert CASES["dust"][0] in html and CASES["fumes"][0] not in html
     r = client.get(lib.url, {"category": "dust", "q": "油烟"})
     assert CASES["dust"][0] not in r.content.decode()
+
+
+@pytest.mark.parametrize(("query", "must", "must_not"), TABLE[:6])
+def test_wagtail_generic_search_path_gives_the_same_answers(cases, monkeypatch, query, must, must_not):
+    """Without the vendor fast path (e.g. SQLite built without FTS5) Wagtail's own query is used."""
+    monkeypatch.setattr(selectors, "_sqlite_ranked_ids", lambda *a, **k: None)
+    monkeypatch.setattr(selectors, "_postgres_ranked_ids", lambda *a, **k: None)
+    found = {p.pk for p in selectors.search_pages(query, model=CasePage)}
+    assert {cases[k].pk for k in must} <= found
+    assert not ({cases[k].pk for k in must_not} & found)
