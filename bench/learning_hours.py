@@ -198,8 +198,8 @@ def bench_heartbeat(beats: int) -> dict:
     from django.conf import settings
     from django.test import Client
 
+    from content.selectors import LessonStudySpec
     from learning import catalog, services
-    from learning.catalog import LessonStudySpec
     from org.models import Officer
 
     spec = LessonStudySpec(

@@ -165,7 +165,6 @@ def seed_claims(hr: User | None, officers: list[Officer]) -> None:
 
 
 def seed_learning() -> dict:
-    services.credit_categories_sync()
     hr = User.objects.filter(username="hr01").first()
     trainer = User.objects.filter(username="trainer01").first() or hr
     officers = list(Officer.objects.select_related("unit", "role_category").filter(employee_no__startswith="BJ").order_by("employee_no"))

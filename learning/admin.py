@@ -2,12 +2,9 @@
 
 from django.contrib import admin
 
-from .models import CourseAssignment, CreditCategory, CreditEntry, HourRule, TrainingDayRule
+from .models import CourseAssignment, CreditEntry, HourRule, TrainingDayRule
 
-
-@admin.register(CreditCategory)
-class CreditCategoryAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "sort_order"]
+# Credit categories are content's (edited as a Wagtail snippet under /cms/snippets/); no admin here.
 
 
 @admin.register(HourRule)

@@ -3,18 +3,19 @@ from django.utils.translation import gettext_lazy as _
 
 from org.models import Officer, Unit
 
-from .models import CreditCategory, OfflineSession
+from . import catalog
+from .models import OfflineSession
 
 
-class CategoryChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return obj.name
+def category_choices() -> list[tuple[str, str]]:
+    """Content's credit categories (code, name), read when a form is shown, so a new one appears at once."""
+    return catalog.credit_categories()
 
 
 class OfflineSessionForm(forms.Form):
     title = forms.CharField(label=_("名称"), max_length=200)
     kind = forms.ChoiceField(label=_("形式"), choices=OfflineSession.Kind.choices)
-    category = CategoryChoiceField(label=_("学时类别"), queryset=CreditCategory.objects.all(), to_field_name="code")
+    category = forms.ChoiceField(label=_("学时类别"), choices=category_choices)
     hours = forms.DecimalField(label=_("学时"), min_value=0.5, max_value=40, decimal_places=1)
     place = forms.CharField(label=_("地点"), max_length=200)
     starts_at = forms.DateTimeField(label=_("开始时间"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
@@ -54,7 +55,7 @@ class ManualAttendanceForm(forms.Form):
 class ExternalClaimForm(forms.Form):
     title = forms.CharField(label=_("培训名称"), max_length=200)
     provider = forms.CharField(label=_("举办单位"), max_length=200)
-    category = CategoryChoiceField(label=_("学时类别"), queryset=CreditCategory.objects.all(), to_field_name="code")
+    category = forms.ChoiceField(label=_("学时类别"), choices=category_choices)
     hours = forms.DecimalField(label=_("学时"), min_value=0.5, max_value=200, decimal_places=1)
     start_date = forms.DateField(label=_("开始日期"), widget=forms.DateInput(attrs={"type": "date"}))
     end_date = forms.DateField(label=_("结束日期"), widget=forms.DateInput(attrs={"type": "date"}))

@@ -1,8 +1,9 @@
 """Learning: the study-hour ledger, yearly rules, enrolments, online study sessions, offline sessions and
 external training claims.
 
-The ledger (CreditEntry) is append-only: rows are inserted, never updated or deleted. A correction is a
-reversing entry. Every total is a sum over the ledger (see selectors.officer_hours_for_year)."""
+Credit categories (学时类别) are content's (content.CreditCategory); every category field here is a
+ForeignKey to it by code. The ledger (CreditEntry) is append-only: rows are inserted, never updated or
+deleted. A correction is a reversing entry. Every total is a sum over the ledger (see selectors.officer_hours_for_year)."""
 
 from __future__ import annotations
 
@@ -13,23 +14,9 @@ from django.utils.translation import gettext_lazy as _
 
 from org.models import Officer, RoleCategory, Unit
 
-
-class CreditCategory(models.Model):
-    """学时类别 (法治教育, 业务培训, 学法考试, 师徒带教 ...). Data keyed by code; the ledger stores the code.
-
-    Kept in step with content's credit categories by services.credit_categories_sync()."""
-
-    code = models.SlugField(_("代码"), max_length=40, unique=True)
-    name = models.CharField(_("名称"), max_length=40)
-    sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
-
-    class Meta:
-        ordering = ["sort_order", "id"]
-        verbose_name = _("学时类别")
-        verbose_name_plural = _("学时类别")
-
-    def __str__(self) -> str:
-        return self.name
+# 学时类别 is content's taxonomy (content.CreditCategory, a Wagtail snippet): learning keeps no copy. The
+# ledger, the rules, offline sessions and claims point at it by its stable code (db column category_code).
+CREDIT_CATEGORY = "content.CreditCategory"
 
 
 class LedgerImmutableError(Exception):
@@ -62,7 +49,7 @@ class CreditEntry(models.Model):
     officer = models.ForeignKey(Officer, on_delete=models.PROTECT, related_name="credits", verbose_name=_("人员"))
     year = models.PositiveSmallIntegerField(_("年度"))
     category = models.ForeignKey(
-        CreditCategory,
+        CREDIT_CATEGORY,
         to_field="code",
         db_column="category_code",
         on_delete=models.PROTECT,
@@ -115,7 +102,7 @@ class HourRule(models.Model):
     year = models.PositiveSmallIntegerField(_("年度"))
     role_category = models.ForeignKey(RoleCategory, on_delete=models.CASCADE, related_name="+", verbose_name=_("人员类别"))
     category = models.ForeignKey(
-        CreditCategory, to_field="code", db_column="category_code", on_delete=models.PROTECT, related_name="+",
+        CREDIT_CATEGORY, to_field="code", db_column="category_code", on_delete=models.PROTECT, related_name="+",
         verbose_name=_("学时类别"),
     )
     required_hours = models.DecimalField(_("应修学时"), max_digits=7, decimal_places=2)
@@ -256,7 +243,7 @@ class OfflineSession(models.Model):
     title = models.CharField(_("名称"), max_length=200)
     kind = models.CharField(_("形式"), max_length=10, choices=Kind.choices, default=Kind.CENTRAL)
     category = models.ForeignKey(
-        CreditCategory, to_field="code", db_column="category_code", on_delete=models.PROTECT, related_name="+",
+        CREDIT_CATEGORY, to_field="code", db_column="category_code", on_delete=models.PROTECT, related_name="+",
         verbose_name=_("学时类别"),
     )
     hours = models.DecimalField(_("学时"), max_digits=5, decimal_places=1)
@@ -317,7 +304,7 @@ class ExternalClaim(models.Model):
     title = models.CharField(_("培训名称"), max_length=200)
     provider = models.CharField(_("举办单位"), max_length=200)
     category = models.ForeignKey(
-        CreditCategory, to_field="code", db_column="category_code", on_delete=models.PROTECT, related_name="+",
+        CREDIT_CATEGORY, to_field="code", db_column="category_code", on_delete=models.PROTECT, related_name="+",
         verbose_name=_("学时类别"),
     )
     hours = models.DecimalField(_("学时"), max_digits=5, decimal_places=1)

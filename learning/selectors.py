@@ -16,7 +16,6 @@ from org.scopes import roles_of
 from . import catalog
 from .models import (
     Attendance,
-    CreditCategory,
     CreditEntry,
     Enrolment,
     ExternalClaim,
@@ -47,7 +46,8 @@ def officer_hours_for_year(*, officer: Officer, year: int) -> dict[str, Decimal]
 
 
 def categories() -> dict[str, str]:
-    return dict(CreditCategory.objects.values_list("code", "name"))
+    """code → name of every credit category (content's), in display order."""
+    return dict(catalog.credit_categories())
 
 
 def rules_for_year(*, year: int) -> list[HourRule]:
@@ -62,7 +62,7 @@ def officer_summary(*, officer: Officer, year: int) -> dict:
         r.category_id: r.required_hours
         for r in HourRule.objects.filter(year=year, role_category_id=officer.role_category_id)
     }
-    order = list(CreditCategory.objects.values_list("code", flat=True))
+    order = list(names)
     rows = []
     for code in [c for c in order if c in rules or c in earned]:
         required = rules.get(code, ZERO)

@@ -22,7 +22,6 @@ from org.services import audit_record
 from . import catalog
 from .models import (
     Attendance,
-    CreditCategory,
     CreditEntry,
     Enrolment,
     ExternalClaim,
@@ -33,62 +32,22 @@ from .models import (
     TrainingDayRule,
 )
 
-# Seeds from the bureaus' annual reports; content's categories (when present) are merged in by code.
-DEFAULT_CREDIT_CATEGORIES = [
-    ("rule_of_law", "法治教育"),
-    ("business", "业务培训"),
-    ("political", "政治理论"),
-    ("law_exam", "学法考试"),
-    ("mentoring", "师徒带教"),
-]
-
 
 class LearningError(Exception):
     """A rule of the domain refused the request; the message is for the user."""
 
 
 # --- credit categories -------------------------------------------------------------------------------
+# Content owns the categories (content.CreditCategory, edited as a Wagtail snippet and written only through
+# content.services); learning's models point at them by code. Here a category is named by its code.
 
 
-def credit_category_ensure(*, code: str, name: str | None = None, sort_order: int | None = None) -> CreditCategory:
-    category = CreditCategory.objects.filter(code=code).first()
-    if category is None:
-        try:
-            with transaction.atomic():
-                category = CreditCategory.objects.create(
-                    code=code, name=name or code, sort_order=sort_order if sort_order is not None else 50
-                )
-        except IntegrityError:  # created by a concurrent request
-            category = CreditCategory.objects.get(code=code)
-    return category
-
-
-@transaction.atomic
-def credit_categories_sync() -> list[CreditCategory]:
-    """Make sure every category content knows (and the defaults) exists here, keyed by code.
-
-    Content owns the names when it has them; codes never change once credits reference them."""
-    known = list(DEFAULT_CREDIT_CATEGORIES)
-    for code, name in catalog.credit_categories():
-        known = [(c, n) for c, n in known if c != code] + [(code, name)]
-    out = []
-    for order, (code, name) in enumerate(known):
-        category, created = CreditCategory.objects.get_or_create(code=code, defaults={"name": name, "sort_order": order})
-        if not created and category.name != name:
-            category.name = name
-            category.save(update_fields=["name"])
-        out.append(category)
-    return out
-
-
-def _category(category: CreditCategory | str) -> CreditCategory:
-    if isinstance(category, CreditCategory):
-        return category
-    found = CreditCategory.objects.filter(code=category).first()
-    if found is None:
-        names = dict(catalog.credit_categories()) | dict(DEFAULT_CREDIT_CATEGORIES)
-        found = credit_category_ensure(code=category, name=names.get(category))
-    return found
+def _category(category) -> str:
+    """The code of a credit category content knows (a code, or anything with a .code); LearningError if not."""
+    code = str(getattr(category, "code", category) or "")
+    if code not in dict(catalog.credit_categories()):
+        raise LearningError(_("未知的学时类别:%(code)s") % {"code": code or "-"})
+    return code
 
 
 # --- the ledger --------------------------------------------------------------------------------------
@@ -98,7 +57,7 @@ def credit_grant(
     *,
     officer: Officer,
     year: int,
-    category: CreditCategory | str,
+    category: str,
     hours: Decimal | int | str,
     source_kind: str,
     source_id: str | int,
@@ -113,7 +72,7 @@ def credit_grant(
         raise LearningError(_("授予的学时必须大于零。"))
     if source_kind not in CreditEntry.SourceKind.values:
         raise LearningError(_("未知的学时来源。"))
-    key = {"officer": officer, "source_kind": source_kind, "source_id": str(source_id), "category": category}
+    key = {"officer": officer, "source_kind": source_kind, "source_id": str(source_id), "category_id": category}
     existing = CreditEntry.objects.filter(reverses__isnull=True, **key).first()
     if existing is not None:
         return existing, False
@@ -160,7 +119,7 @@ def credit_reverse(*, entry: CreditEntry, actor: User | None, reason: str) -> Cr
 
 
 def credit_adjust(
-    *, officer: Officer, year: int, category: CreditCategory | str, hours: Decimal | int | str, actor: User, reason: str
+    *, officer: Officer, year: int, category: str, hours: Decimal | int | str, actor: User, reason: str
 ) -> CreditEntry:
     """A manual adjustment by HR (e.g. hours imported from the provincial platform). Always a new row."""
     if not reason.strip():
@@ -177,21 +136,21 @@ def credit_adjust(
 
 @transaction.atomic
 def hour_rule_set(
-    *, year: int, role_category: RoleCategory, category: CreditCategory | str, hours: Decimal | None, actor: User | None
+    *, year: int, role_category: RoleCategory, category: str, hours: Decimal | None, actor: User | None
 ) -> HourRule | None:
     """Set (or with hours=None remove) the required hours for year × role category × credit category."""
     category = _category(category)
-    rule = HourRule.objects.filter(year=year, role_category=role_category, category=category).first()
+    rule = HourRule.objects.filter(year=year, role_category=role_category, category_id=category).first()
     if hours is None:
         if rule is not None:
             rule.delete()
-            audit_record(actor=actor, action="hour_rule.delete", data={"year": year, "role": role_category.code, "category": category.code})
+            audit_record(actor=actor, action="hour_rule.delete", data={"year": year, "role": role_category.code, "category": category})
         return None
     hours = Decimal(str(hours))
     if hours < 0:
         raise LearningError(_("应修学时不能为负数。"))
     if rule is None:
-        rule = HourRule.objects.create(year=year, role_category=role_category, category=category, required_hours=hours)
+        rule = HourRule.objects.create(year=year, role_category=role_category, category_id=category, required_hours=hours)
     elif rule.required_hours != hours:
         rule.required_hours = hours
         rule.save(update_fields=["required_hours"])
@@ -199,7 +158,7 @@ def hour_rule_set(
         return rule
     audit_record(
         actor=actor, action="hour_rule.set", target=rule,
-        data={"year": year, "role": role_category.code, "category": category.code, "hours": str(hours)},
+        data={"year": year, "role": role_category.code, "category": category, "hours": str(hours)},
     )
     return rule
 
@@ -507,6 +466,8 @@ def _course_maybe_complete(*, officer: Officer, course_id: int, now: dt.datetime
         enrolment, _created = enrolment_elect(officer=officer, course_id=course_id, year=year)
         if enrolment.completed_at is None:
             Enrolment.objects.filter(pk=enrolment.pk).update(completed_at=now)
+        if not specs[0].credit_category_code:  # a course without a 学时类别 in content credits nothing
+            return None
         entry, _created = credit_grant(
             officer=officer,
             year=year,
@@ -528,7 +489,7 @@ def offline_session_create(
     *,
     title: str,
     kind: str,
-    category: CreditCategory | str,
+    category: str,
     hours: Decimal,
     place: str,
     starts_at: dt.datetime,
@@ -540,7 +501,7 @@ def offline_session_create(
     if ends_at <= starts_at:
         raise LearningError(_("结束时间必须晚于开始时间。"))
     session = OfflineSession.objects.create(
-        title=title, kind=kind, category=_category(category), hours=hours, place=place, starts_at=starts_at,
+        title=title, kind=kind, category_id=_category(category), hours=hours, place=place, starts_at=starts_at,
         ends_at=ends_at, trainer=trainer, secret=secrets.token_hex(16),
     )
     session.invited_units.set(invited_units)
@@ -652,7 +613,7 @@ def external_claim_submit(
     officer: Officer,
     title: str,
     provider: str,
-    category: CreditCategory | str,
+    category: str,
     hours: Decimal,
     start_date: dt.date,
     end_date: dt.date,
@@ -668,7 +629,7 @@ def external_claim_submit(
     if getattr(attachment, "size", 0) > MAX_ATTACHMENT_BYTES:
         raise LearningError(_("证明材料不能超过 10 MB。"))
     claim = ExternalClaim.objects.create(
-        officer=officer, title=title, provider=provider, category=_category(category), hours=hours,
+        officer=officer, title=title, provider=provider, category_id=_category(category), hours=hours,
         start_date=start_date, end_date=end_date, attachment=attachment,
     )
     audit_record(actor=officer.user, action="external_claim.submit", target=claim)

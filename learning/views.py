@@ -30,7 +30,7 @@ from .forms import (
     ReverseForm,
     UnitHoursFilterForm,
 )
-from .models import CreditCategory, CreditEntry, ExternalClaim, OfflineSession
+from .models import CreditEntry, ExternalClaim, OfflineSession
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -445,7 +445,7 @@ def rules_edit(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(_("只有人事可以修改学时规则。"))
     year = _year(request) if request.method == "GET" else int(request.POST.get("year", timezone.localdate().year))
     roles = list(RoleCategory.objects.all())
-    categories = list(CreditCategory.objects.all())
+    categories = [{"code": code, "name": name} for code, name in selectors.categories().items()]
     error = ""
     if request.method == "POST":
         hours: dict = {}
@@ -453,8 +453,9 @@ def rules_edit(request: HttpRequest) -> HttpResponse:
         try:
             for role in roles:
                 for cat in categories:
-                    raw = request.POST.get(f"h_{role.pk}_{cat.code}", "").strip()
-                    hours[(role.pk, cat.code)] = Decimal(raw) if raw else None
+                    code = cat["code"]
+                    raw = request.POST.get(f"h_{role.pk}_{code}", "").strip()
+                    hours[(role.pk, code)] = Decimal(raw) if raw else None
                 raw = request.POST.get(f"d_{role.pk}", "").strip()
                 days[role.pk] = Decimal(raw) if raw else None
             if any(v is not None and v < 0 for v in [*hours.values(), *days.values()]):
@@ -472,7 +473,9 @@ def rules_edit(request: HttpRequest) -> HttpResponse:
     grid = [
         {
             "role": role,
-            "cells": [{"name": f"h_{role.pk}_{c.code}", "value": current.get((role.pk, c.code), "")} for c in categories],
+            "cells": [
+                {"name": f"h_{role.pk}_{c['code']}", "value": current.get((role.pk, c["code"]), "")} for c in categories
+            ],
             "days_name": f"d_{role.pk}",
             "days": day_rules.get(role.pk, ""),
         }

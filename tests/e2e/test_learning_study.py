@@ -5,7 +5,6 @@ tests/e2e/conftest.py (`page` is a phone-sized context on the live server, `logi
 import pytest
 
 from content import services as content_services
-from learning import services as learning_services
 from tests.content.conftest import lesson_body, make_course, make_lesson
 from tests.factories import PASSWORD, OfficerFactory, unit
 
@@ -32,7 +31,6 @@ def test_officer_studies_a_lesson_and_sees_hours_rise(_sequences_after_restore, 
     settings.LEARNING_SECONDS_PER_MINUTE = 0.4
     settings.LEARNING_HEARTBEAT_SECONDS = 2
     settings.LEARNING_MAX_GAP_SECONDS = 10
-    learning_services.credit_categories_sync()
     tree = content_services.content_tree_ensure()
     course = make_course(tree, title="行政处罚法精讲(速学)")
     lesson = make_lesson(course, title="第一讲 首违不罚", minutes=30, body=lesson_body())

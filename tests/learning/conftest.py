@@ -1,4 +1,5 @@
-"""Fixtures of the learning tests: a content double that speaks content.selectors' contract, staff users."""
+"""Fixtures of the learning tests: a content double that speaks content.selectors' contract (courses and lessons;
+credit categories are the real content rows, seeded by content's and learning's migrations), staff users."""
 
 from __future__ import annotations
 
@@ -7,8 +8,8 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from content.selectors import CheckQuestion, CourseSummary, LessonStudySpec
 from learning import catalog
-from learning.catalog import CheckQuestion, CourseSummary, LessonStudySpec
 from org.models import RoleCategory, RoleGrant
 from tests.factories import OfficerFactory, UserFactory, grant, unit
 
@@ -49,14 +50,11 @@ class FakeCatalog:
     def courses_published(self, *, year=None):
         return [c for c in self.courses.values() if year is None or c.year == year]
 
-    def credit_categories(self):
-        return [("rule_of_law", "法治教育"), ("business", "业务培训"), ("law_exam", "学法考试")]
-
 
 @pytest.fixture
 def fake_catalog(monkeypatch):
     fake = FakeCatalog()
-    for name in ("lesson_study_spec", "course_lesson_ids", "courses_published", "credit_categories"):
+    for name in ("lesson_study_spec", "course_lesson_ids", "courses_published"):
         monkeypatch.setattr(catalog, name, getattr(fake, name))
     return fake
 
