@@ -260,10 +260,16 @@ def search_pages(query: str, *, model: type | None = None, queryset: QuerySet | 
     fast_path = {"sqlite": _sqlite_ranked_ids, "postgresql": _postgres_ranked_ids}.get(connection.vendor)
     ranked = fast_path(model, terms, cap=5000) if fast_path else None
     if ranked is not None:
-        position = {pk: i for i, pk in enumerate(ranked)}
-        ids = sorted(qs.filter(pk__in=ranked).values_list("pk", flat=True), key=position.__getitem__)
-        if limit is not None:
-            ids = ids[:limit]
+        # Walk the ranking in chunks, keeping the ids the queryset allows (live, filters), until `limit` is met.
+        ids: list[int] = []
+        chunk = max(50, 2 * limit) if limit else 1000
+        for start in range(0, len(ranked), chunk):
+            part = ranked[start : start + chunk]
+            allowed = set(qs.filter(pk__in=part).values_list("pk", flat=True))
+            ids += [pk for pk in part if pk in allowed]
+            if limit is not None and len(ids) >= limit:
+                ids = ids[:limit]
+                break
         pages = model.objects.filter(pk__in=ids)
         if model is Page:
             pages = pages.specific()
