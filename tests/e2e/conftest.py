@@ -86,11 +86,20 @@ def transactional_db(_e2e_empty_db, transactional_db):
 @pytest.fixture(autouse=True)
 def _e2e_db(transactional_db, django_db_serialized_rollback):
     """Committed data for the live server thread; migration-made rows restored for each test."""
+    from django.apps import apps
     from django.contrib.contenttypes.models import ContentType
+    from django.core.management.color import no_style
+    from django.db import connection
 
     # The restored content types have the ids of the snapshot, not those an earlier flush re-created and cached
     # (Wagtail resolves page classes through them).
     ContentType.objects.clear_cache()
+    # On PostgreSQL the flush restarted every id sequence and the snapshot came back with explicit ids (Wagtail's
+    # root page is id 1): move the sequences past the restored rows, or the next insert collides.
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            for sql in connection.ops.sequence_reset_sql(no_style(), apps.get_models()):
+                cursor.execute(sql)
 
 
 @pytest.fixture

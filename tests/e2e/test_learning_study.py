@@ -11,22 +11,7 @@ from tests.factories import PASSWORD, OfficerFactory, unit
 pytestmark = pytest.mark.e2e
 
 
-@pytest.fixture
-def _sequences_after_restore(_e2e_db):
-    """On PostgreSQL the shared conftest's flush restarts every id sequence, then the snapshot is restored with
-    explicit ids (Wagtail's root page is id 1): move the sequences past the restored rows."""
-    from django.apps import apps
-    from django.core.management.color import no_style
-    from django.db import connection
-
-    if connection.vendor == "postgresql":
-        statements = connection.ops.sequence_reset_sql(no_style(), apps.get_models())
-        with connection.cursor() as cursor:
-            for sql in statements:
-                cursor.execute(sql)
-
-
-def test_officer_studies_a_lesson_and_sees_hours_rise(_sequences_after_restore, page, live_server, login, settings):
+def test_officer_studies_a_lesson_and_sees_hours_rise(page, live_server, login, settings):
     # A 30-minute lesson studied at 0.4 s per credited minute: 12 s of real time, heartbeats every 2 s.
     settings.LEARNING_SECONDS_PER_MINUTE = 0.4
     settings.LEARNING_HEARTBEAT_SECONDS = 2
