@@ -16,14 +16,15 @@ $(STAMP): requirements.txt requirements-dev.txt
 
 install: $(STAMP) system-deps messages
 
-# Debian packages the app and its tests use: gettext (translations), chromium + CJK fonts (browser tests),
-# poppler-utils (PDF text checks). Installed only when missing; needs root (as on these machines).
+# Debian packages the app and its tests use: gettext (translations), chromium + Noto CJK (browser tests),
+# WenQuanYi Micro Hei (a TrueType CJK font reportlab can embed in compilation PDFs), poppler-utils (PDF text checks). Installed only when missing; needs root (as on these machines).
 system-deps:
 	@missing=""; \
 	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	command -v pdftotext >/dev/null || missing="$$missing poppler-utils"; \
 	fc-list 2>/dev/null | grep -qi "noto sans cjk" || missing="$$missing fonts-noto-cjk"; \
+	fc-list 2>/dev/null | grep -qi "wenquanyi micro hei" || missing="$$missing fonts-wqy-microhei"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null) \
