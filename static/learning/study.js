@@ -38,8 +38,6 @@
       widget.dataset.completed = data.completed ? "1" : "0";
     }
     renderCheck(data.check);
-    var labels = { ok: "计时中", gap: "间隔过长,未计时", idle: "未操作,未计时", check_pending: "请先回答随堂检查",
-                   cap: "已达本课时学时", video_ahead: "视频进度异常,未计时", too_soon: "计时中" };
     if (data.status && labels[data.status]) { $("study-status").textContent = labels[data.status]; }
   }
 
@@ -79,7 +77,10 @@
       render(data);
     });
   }
-  var labelsIdle = "未操作,未计时";
+  // Status texts come translated from the template (gettext), not from this file.
+  var labels = {};
+  document.querySelectorAll("#study-labels [data-key]").forEach(function (el) { labels[el.dataset.key] = el.textContent; });
+  var labelsIdle = labels.idle;
 
   function stopLoop() { if (timer) { clearInterval(timer); timer = null; } token = null; }
   function showBusy() { $("study-busy").hidden = false; $("study-status").textContent = ""; }

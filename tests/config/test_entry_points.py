@@ -87,3 +87,16 @@ def test_production_settings_pass_the_deploy_check(tmp_path):
         text=True,
     )
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.django_db
+def test_english_is_a_full_translation_of_our_own_pages(client):
+    """Our msgids are Chinese: choosing English must switch our pages, not just Django's and allauth's strings."""
+    officer = OfficerFactory()
+    client.force_login(officer.user)
+    assert "我的学习" in client.get("/").content.decode()
+
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    english = client.get("/").content.decode()
+    assert "My Learning" in english
+    assert "我的学习" not in english
