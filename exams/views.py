@@ -3,10 +3,6 @@ Who may come here: trainers, HR and admins (roles_of(user).may_use_cms); everyon
 
 from __future__ import annotations
 
-import uuid
-from pathlib import Path
-
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -17,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from org import uploads
 from org.scopes import roles_of
 
 from . import formats, selectors, services
@@ -166,10 +163,7 @@ def bank_template(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _upload_dir() -> Path:
-    path = Path(settings.MEDIA_ROOT) / "question_uploads"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+_QUESTION_UPLOAD = "question_upload"
 
 
 @login_required
@@ -178,15 +172,11 @@ def bank_import(request: HttpRequest) -> HttpResponse:
     _require_bank(request)
     context: dict = {"form": ImportForm(), "paths": selectors.category_paths()}
     if request.method == "POST" and "confirm" in request.POST:
-        stash = request.session.get("question_upload")
-        if not stash or stash.get("token") != request.POST.get("token"):
+        staged = uploads.staged_upload_get(request, key=_QUESTION_UPLOAD, token=request.POST.get("token"))
+        if staged is None:
             messages.error(request, _("上传已过期,请重新选择文件。"))
             return redirect("exams:bank_import")
-        path = _upload_dir() / stash["stored"]
-        if not path.exists():
-            messages.error(request, _("上传已过期,请重新选择文件。"))
-            return redirect("exams:bank_import")
-        return _check_and_maybe_apply(request, stash, path.read_bytes(), context, apply=True, stored=path)
+        return _check_and_maybe_apply(request, staged.meta, staged.content, context, apply=True)
     if request.method == "POST":
         form = ImportForm(request.POST, request.FILES)
         context["form"] = form
@@ -206,7 +196,7 @@ def bank_import(request: HttpRequest) -> HttpResponse:
     return render(request, "exams/bank_import.html", context)
 
 
-def _check_and_maybe_apply(request, stash: dict, content: bytes, context: dict, *, apply: bool, stored=None):
+def _check_and_maybe_apply(request, stash: dict, content: bytes, context: dict, *, apply: bool):
     parsed = formats.get(stash["format"]).parse(content)
     context["warnings"] = parsed.warnings
     if not parsed.ok:
@@ -222,20 +212,14 @@ def _check_and_maybe_apply(request, stash: dict, content: bytes, context: dict, 
     )
     context["report"] = report
     if apply:
-        request.session.pop("question_upload", None)
-        if stored is not None:
-            stored.unlink(missing_ok=True)
+        uploads.staged_upload_discard(request, key=_QUESTION_UPLOAD)
         messages.success(
             request,
             _("导入完成:新增 %(c)s 道试题,重复跳过 %(d)s 道。") % {"c": len(report.created), "d": len(report.duplicates)},
         )
         return redirect("exams:bank_list")
-    token = uuid.uuid4().hex
-    stored_name = f"{token}.upload"
-    (_upload_dir() / stored_name).write_bytes(content)
-    request.session["question_upload"] = {**stash, "token": token, "stored": stored_name}
     context.update(
-        token=token,
+        token=uploads.staged_upload_put(request, key=_QUESTION_UPLOAD, content=content, meta=stash),
         filename=stash["name"],
         by_kind=[(Question.Kind(k).label, n) for k, n in report.counts_by_kind().items()],
     )

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
-from pathlib import Path
-
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -16,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import dashboard, selectors, services
+from . import dashboard, selectors, services, uploads
 from .forms import OfficerFilterForm, RosterUploadForm
 from .models import Officer, Unit
 from .roster import RosterFileError, parse_roster
@@ -121,10 +117,7 @@ def officer_initial_password(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "org/officer_detail.html", {"officer": officer, "initial_password": password})
 
 
-def _upload_dir() -> Path:
-    path = Path(settings.MEDIA_ROOT) / "roster_uploads"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+_ROSTER_UPLOAD = "roster_upload"
 
 
 @login_required
@@ -133,24 +126,21 @@ def roster_import(request: HttpRequest) -> HttpResponse:
     _require_roster_manager(request)
     context: dict = {"form": RosterUploadForm()}
     if request.method == "POST" and "confirm" in request.POST:
-        stash = request.session.get("roster_upload")
-        if not stash or stash.get("token") != request.POST.get("token"):
+        staged = uploads.staged_upload_get(request, key=_ROSTER_UPLOAD, token=request.POST.get("token"))
+        if staged is None:
             messages.error(request, _("上传已过期,请重新选择文件。"))
             return redirect("org:roster_import")
-        path = _upload_dir() / stash["stored"]
-        content = path.read_bytes()
-        return _validate_and_maybe_apply(request, stash["name"], content, context, apply=True, stored=path)
+        return _validate_and_maybe_apply(request, staged.meta["name"], staged.content, context, apply=True)
     if request.method == "POST":
         form = RosterUploadForm(request.POST, request.FILES)
         context["form"] = form
         if form.is_valid():
             upload = form.cleaned_data["file"]
-            content = upload.read()
-            return _validate_and_maybe_apply(request, upload.name, content, context, apply=False)
+            return _validate_and_maybe_apply(request, upload.name, upload.read(), context, apply=False)
     return render(request, "org/roster_import.html", context)
 
 
-def _validate_and_maybe_apply(request, name: str, content: bytes, context: dict, *, apply: bool, stored=None):
+def _validate_and_maybe_apply(request, name: str, content: bytes, context: dict, *, apply: bool):
     try:
         parsed = parse_roster(name, content)
     except RosterFileError as exc:
@@ -162,19 +152,13 @@ def _validate_and_maybe_apply(request, name: str, content: bytes, context: dict,
     report = services.roster_import(parsed=parsed, actor=request.user, dry_run=not apply)
     context["report"] = report
     if apply:
-        request.session.pop("roster_upload", None)
-        if stored is not None:
-            stored.unlink(missing_ok=True)
+        uploads.staged_upload_discard(request, key=_ROSTER_UPLOAD)
         messages.success(
             request,
             _("导入完成:新增 %(c)s 人,更新 %(u)s 人,未变 %(n)s 人。")
             % {"c": len(report.created), "u": len(report.updated), "n": len(report.unchanged)},
         )
         return redirect("org:officer_list")
-    token = uuid.uuid4().hex
-    suffix = ".xlsx" if name.lower().endswith(".xlsx") else ".csv"
-    (_upload_dir() / f"{token}{suffix}").write_bytes(content)
-    request.session["roster_upload"] = {"token": token, "stored": f"{token}{suffix}", "name": name}
-    context["token"] = token
+    context["token"] = uploads.staged_upload_put(request, key=_ROSTER_UPLOAD, content=content, meta={"name": name})
     context["filename"] = name
     return render(request, "org/roster_import.html", context)

@@ -426,7 +426,7 @@ def test_web_upload_previews_then_confirm_writes(hr_client, tmp_path):
     assert Officer.objects.count() == 3
     entry = AuditEntry.objects.get(action="roster.import")
     assert entry.actor == hr_client.hr
-    assert not list((tmp_path / "media" / "roster_uploads").iterdir())  # the stash is removed
+    assert not list((tmp_path / "media" / "staged_uploads").iterdir())  # the stash is removed
     # The token is spent: confirming again writes nothing more.
     again = hr_client.post(reverse("org:roster_import"), {"confirm": "1", "token": token})
     assert again.status_code == 302 and again["Location"] == reverse("org:roster_import")
