@@ -111,6 +111,9 @@ def test_concurrent_grants_write_one_entry():
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL (set DATABASE_URL)")
     # Transactional tests may run after another one flushed the migrations' seed rows: make our own.
+    from content.services import credit_category_ensure
+
+    credit_category_ensure(code="law_exam", name="学法考试")
     officer = OfficerFactory(role_category=RoleCategoryFactory())
     barrier = threading.Barrier(6)
     results, errors = [], []
