@@ -21,10 +21,12 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(_("演示数据已就绪:%(n)s 名执法人员。") % {"n": len(result["officers"])}))
         self.stdout.write(_("题库:%(n)s 道试题(本次新增 %(c)s 道)。") % {"n": exams_result["total"], "c": exams_result["created"]})
         self.stdout.write(_("演示账号(密码均为 %(pw)s):") % {"pw": org_seed.DEMO_PASSWORD})
-        self.stdout.write(f"  {first.employee_no:<10} {_('执法人员')} {first.name} · {_('也可用手机号')} {first.phone}")
+        officer_label, phone_label = _("执法人员"), _("也可用手机号")
+        self.stdout.write(f"  {first.employee_no:<10} {officer_label} {first.name} · {phone_label} {first.phone}")
         for username, role in result["staff"]:
             self.stdout.write(f"  {username:<10} {role}")
-        self.stdout.write(f"  {'fzk01':<10} {_('法制科审核(审批培训师提交的课程与案例)')}")
+        approver = _("法制科审核(审批培训师提交的课程与案例)")
+        self.stdout.write(f"  {'fzk01':<10} {approver}")
         self.stdout.write(
             _("hr01 与 admin 须两步验证:密钥 %(secret)s,或运行 .venv/bin/python manage.py demo_totp 取当前验证码。")
             % {"secret": org_seed.DEMO_TOTP_SECRET}
