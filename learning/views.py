@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from org.models import Officer, RoleCategory, Unit
-from org.scopes import may_view_officer, may_view_unit, officers_visible_to, roles_of
+from org.scopes import may_view_officer_file, may_view_unit, officers_visible_to, roles_of
 from org.selectors import officer_for_user, unit_tree_for
 
 from . import catalog, selectors, services
@@ -400,9 +400,7 @@ def unit_hours_export(request: HttpRequest) -> HttpResponse:
 @login_required
 def officer_ledger(request: HttpRequest, pk: int) -> HttpResponse:
     officer = get_object_or_404(Officer.objects.select_related("unit", "role_category"), pk=pk)
-    if not may_view_officer(request.user, officer) or (
-        officer.user_id != request.user.pk and not roles_of(request.user).may_use_hr_pages
-    ):
+    if not may_view_officer_file(request.user, officer):
         raise PermissionDenied
     year = _year(request)
     entries = list(selectors.credits_page(officer=officer, year=year))

@@ -108,6 +108,14 @@ def may_view_officer(user: User, officer: Officer) -> bool:
     return any(unit_path.startswith(p) for p in roles.leader_unit_paths)
 
 
+def may_view_officer_file(user: User, officer: Officer) -> bool:
+    """An officer's personal pages (profile, hours ledger ...): the officer, or HR / a unit leader in scope.
+    Trainers see training records through their own pages, not these."""
+    if officer.user_id == user.pk:
+        return True
+    return roles_of(user).may_use_hr_pages and may_view_officer(user, officer)
+
+
 def may_view_unit(user: User, unit: Unit) -> bool:
     roles = roles_of(user)
     if roles.sees_everyone or roles.is_trainer:

@@ -16,7 +16,7 @@ from . import dashboard, selectors, services, uploads
 from .forms import OfficerFilterForm, RosterUploadForm
 from .models import Officer, Unit
 from .roster import RosterFileError, parse_roster
-from .scopes import may_view_officer, may_view_unit, roles_of
+from .scopes import may_view_officer_file, may_view_unit, roles_of
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
@@ -101,9 +101,7 @@ def officer_export(request: HttpRequest) -> HttpResponse:
 @login_required
 def officer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     officer = get_object_or_404(Officer.objects.select_related("unit", "role_category", "user"), pk=pk)
-    if not may_view_officer(request.user, officer) or (
-        officer.user_id != request.user.pk and not roles_of(request.user).may_use_hr_pages
-    ):
+    if not may_view_officer_file(request.user, officer):
         raise PermissionDenied
     return render(request, "org/officer_detail.html", {"officer": officer})
 

@@ -3,7 +3,14 @@
 from django.contrib.auth.models import AnonymousUser
 
 from org.models import Officer
-from org.scopes import may_view_officer, may_view_unit, officers_visible_to, roles_of, units_visible_to
+from org.scopes import (
+    may_view_officer,
+    may_view_officer_file,
+    may_view_unit,
+    officers_visible_to,
+    roles_of,
+    units_visible_to,
+)
 from tests.factories import OfficerFactory, UserFactory, grant, unit
 
 
@@ -100,3 +107,13 @@ def test_roles_are_cached_on_the_user_object(world, django_assert_num_queries):
     roles_of(user)
     with django_assert_num_queries(0):
         roles_of(user)
+
+
+def test_officer_file_is_for_the_officer_and_hr_or_leaders_in_scope(world):
+    assert may_view_officer_file(world.a1.user, world.a1)
+    assert not may_view_officer_file(world.a1.user, world.a2)
+    assert may_view_officer_file(world.leader, world.a1)
+    assert not may_view_officer_file(world.leader, world.b1)
+    assert may_view_officer_file(world.hr, world.b1)
+    # Trainers read training records on their own pages, not an officer's personal file.
+    assert not may_view_officer_file(world.trainer, world.a1)
