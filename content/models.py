@@ -29,8 +29,8 @@ from .text import plain_text, segment_for_index
 # ---------------------------------------------------------------------------
 
 
-class CreditCategory(models.Model):
-    """学时类别 (法治教育, 业务培训 ...). The learning app reads it through content.selectors.credit_categories()."""
+class CodedTaxonomy(models.Model):
+    """A small editable list keyed by a stable code (other apps store the code, people see the name)."""
 
     code = models.SlugField(_("代码"), max_length=40, unique=True)
     name = models.CharField(_("名称"), max_length=40, unique=True)
@@ -39,30 +39,27 @@ class CreditCategory(models.Model):
     panels = [FieldPanel("code"), FieldPanel("name"), FieldPanel("sort_order")]
 
     class Meta:
+        abstract = True
         ordering = ["sort_order", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CreditCategory(CodedTaxonomy):
+    """学时类别 (法治教育, 业务培训 ...). The learning app reads it through content.selectors.credit_categories()."""
+
+    class Meta(CodedTaxonomy.Meta):
         verbose_name = _("学时类别")
         verbose_name_plural = _("学时类别")
 
-    def __str__(self) -> str:
-        return self.name
 
-
-class ViolationCategory(models.Model):
+class ViolationCategory(CodedTaxonomy):
     """违法行为类别 of the case library (违法建设, 占道经营 ...)."""
 
-    code = models.SlugField(_("代码"), max_length=40, unique=True)
-    name = models.CharField(_("名称"), max_length=40, unique=True)
-    sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
-
-    panels = [FieldPanel("code"), FieldPanel("name"), FieldPanel("sort_order")]
-
-    class Meta:
-        ordering = ["sort_order", "id"]
+    class Meta(CodedTaxonomy.Meta):
         verbose_name = _("违法行为类别")
         verbose_name_plural = _("违法行为类别")
-
-    def __str__(self) -> str:
-        return self.name
 
 
 # ---------------------------------------------------------------------------
