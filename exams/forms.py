@@ -26,8 +26,11 @@ class QuestionFilterForm(forms.Form):
     kind = forms.ChoiceField(label=_("题型"), choices=[("", _("全部题型")), *Question.Kind.choices], required=False)
     status = forms.ChoiceField(label=_("状态"), choices=[("", _("全部状态")), *Question.Status.choices], required=False)
     difficulty = forms.TypedChoiceField(
-        label=_("难度"), choices=[("", _("全部难度")), *Question.Difficulty.choices], required=False,
-        coerce=int, empty_value=None,
+        label=_("难度"),
+        choices=[("", _("全部难度")), *Question.Difficulty.choices],
+        required=False,
+        coerce=int,
+        empty_value=None,
     )
     category = forms.IntegerField(label=_("分类"), required=False, widget=forms.HiddenInput)
     tag = forms.CharField(label=_("标签"), required=False)
@@ -37,7 +40,9 @@ class QuestionFilterForm(forms.Form):
 class QuestionForm(forms.Form):
     kind = forms.ChoiceField(label=_("题型"), choices=Question.Kind.choices)
     category_path = forms.CharField(
-        label=_("分类"), max_length=500, help_text=_("路径用 / 分隔,如 行政处罚法/简易程序;不存在的分类会自动建立"),
+        label=_("分类"),
+        max_length=500,
+        help_text=_("路径用 / 分隔,如 行政处罚法/简易程序;不存在的分类会自动建立"),
         widget=forms.TextInput(attrs={"list": "category-paths"}),
     )
     title = forms.CharField(label=_("标题(可选)"), max_length=200, required=False)
@@ -49,11 +54,18 @@ class QuestionForm(forms.Form):
     option_e = forms.CharField(label=_("选项E"), required=False)
     option_f = forms.CharField(label=_("选项F"), required=False)
     answer = forms.CharField(
-        label=_("答案"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("单选填 A;多选填 ABD;判断填 正确 或 错误;填空填可接受的答案,多个用 | 分隔;案例分析填参考答案/评分要点"),
+        label=_("答案"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "单选填 A;多选填 ABD;判断填 正确 或 错误;填空填可接受的答案,多个用 | 分隔;案例分析填参考答案/评分要点"
+        ),
     )
     scoring_mode = forms.ChoiceField(
-        label=_("多选计分"), choices=Question.ScoringMode.choices, initial=ALL_OR_NOTHING, required=False,
+        label=_("多选计分"),
+        choices=Question.ScoringMode.choices,
+        initial=ALL_OR_NOTHING,
+        required=False,
         help_text=_("按选项给分:每选对一项得 分值÷正确项数,每选错一项扣同样分数,最低 0 分"),
     )
     points = forms.DecimalField(label=_("分值"), min_value=0, max_digits=6, decimal_places=2, initial=1)
@@ -61,7 +73,9 @@ class QuestionForm(forms.Form):
     explanation = forms.CharField(label=_("解析"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     violation_category = forms.CharField(label=_("违法类别"), max_length=100, required=False)
     law_refs = forms.CharField(
-        label=_("法条依据"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        label=_("法条依据"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("每行一条,如 《中华人民共和国行政处罚法》第五十一条"),
     )
     tags = forms.CharField(label=_("标签"), required=False, help_text=_("用 、 或 , 分隔"))
@@ -128,11 +142,11 @@ class StatusForm(forms.Form):
 
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("题库文件(.xml / .gift / .txt / .xlsx)"))
-    format = forms.ChoiceField(
-        label=_("格式"), choices=[("", _("按扩展名判断")), *FORMAT_CHOICES], required=False
-    )
+    format = forms.ChoiceField(label=_("格式"), choices=[("", _("按扩展名判断")), *FORMAT_CHOICES], required=False)
     category_root = forms.CharField(
-        label=_("导入到分类(可选)"), max_length=300, required=False,
+        label=_("导入到分类(可选)"),
+        max_length=300,
+        required=False,
         help_text=_("文件中的分类放在此分类之下;文件未写分类的试题直接放入此分类"),
         widget=forms.TextInput(attrs={"list": "category-paths"}),
     )

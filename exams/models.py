@@ -87,7 +87,11 @@ class Question(models.Model):
     review_reason = models.CharField(_("复核原因"), max_length=300, blank=True)
     version_number = models.PositiveIntegerField(_("当前版本"), default=0)
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("出题人"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -128,3 +132,362 @@ class QuestionVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.question_id} v{self.number}"
+
+
+# --- papers ----------------------------------------------------------------------------------------------
+
+
+class Paper(models.Model):
+    """An exam paper (试卷): a fixed list of questions, or draw rules so every officer gets a different paper of
+    equal weight (each rule fixes the count and the points of the questions it draws)."""
+
+    class Mode(models.TextChoices):
+        FIXED = "fixed", _("固定试题")
+        DRAW = "draw", _("随机抽题")
+
+    title = models.CharField(_("试卷名称"), max_length=200)
+    description = models.TextField(_("说明"), blank=True)
+    mode = models.CharField(_("组卷方式"), max_length=10, choices=Mode.choices, default=Mode.FIXED)
+    shuffle_questions = models.BooleanField(_("打乱题目顺序"), default=False)
+    shuffle_options = models.BooleanField(_("打乱选项顺序"), default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("创建人"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("试卷")
+        verbose_name_plural = _("试卷")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class PaperItem(models.Model):
+    """One question of a fixed paper. `points` overrides the question's own points when set."""
+
+    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="items")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="+", verbose_name=_("试题"))
+    position = models.PositiveIntegerField(_("顺序"), default=0)
+    points = models.DecimalField(_("分值"), max_digits=6, decimal_places=2, null=True, blank=True)
+
+    class Meta:
+        ordering = ["paper_id", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["paper", "question"], name="paperitem_unique_question"),
+            models.CheckConstraint(
+                condition=Q(points__isnull=True) | Q(points__gt=0), name="paperitem_points_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.paper_id}#{self.position}: {self.question_id}"
+
+
+class PaperRule(models.Model):
+    """Draw `count` active questions of `kind` from `category` (and its subcategories), optionally only with
+    `tag` and at `difficulty`, each worth `points_each` whatever the question's own points."""
+
+    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="rules")
+    position = models.PositiveIntegerField(_("顺序"), default=0)
+    kind = models.CharField(_("题型"), max_length=20, choices=Question.Kind.choices)
+    category = models.ForeignKey(
+        QuestionCategory, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("分类")
+    )
+    tag = models.CharField(_("标签"), max_length=100, blank=True)
+    difficulty = models.PositiveSmallIntegerField(_("难度"), choices=Question.Difficulty.choices, null=True, blank=True)
+    count = models.PositiveIntegerField(_("题数"))
+    points_each = models.DecimalField(_("每题分值"), max_digits=6, decimal_places=2)
+
+    class Meta:
+        ordering = ["paper_id", "position", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(count__gt=0), name="paperrule_count_positive"),
+            models.CheckConstraint(condition=Q(points_each__gt=0), name="paperrule_points_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.paper_id}: {self.count} × {self.kind}"
+
+
+# --- exams -----------------------------------------------------------------------------------------------
+
+
+class ReviewWhen(models.TextChoices):
+    """When a part of the result (score, correct answers, explanations) becomes visible to the officer."""
+
+    NEVER = "never", _("不显示")
+    DURING = "during", _("答题时即显示")
+    SUBMIT = "submit", _("交卷后")
+    CLOSE = "close", _("考试结束后")
+
+
+class Exam(models.Model):
+    class Kind(models.TextChoices):
+        ANNUAL = "annual", _("年度学法考试")
+        QUALIFICATION = "qualification", _("行政执法资格考试")
+        QUIZ = "quiz", _("课程测验")
+        PRACTICE = "practice", _("模拟练习")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("草稿")
+        PUBLISHED = "published", _("已发布")
+        CANCELLED = "cancelled", _("已取消")
+
+    title = models.CharField(_("考试名称"), max_length=200)
+    kind = models.CharField(_("考试类型"), max_length=20, choices=Kind.choices)
+    year = models.PositiveSmallIntegerField(_("年度"))
+    paper = models.ForeignKey(Paper, on_delete=models.PROTECT, related_name="exams", verbose_name=_("试卷"))
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    instructions = models.TextField(_("考试须知"), blank=True)
+    # Audience: officers of these unit subtrees AND of these role categories (an empty list means "any"),
+    # plus the named officers. With no unit and no role category only the named officers take part.
+    units = models.ManyToManyField("org.Unit", blank=True, related_name="+", verbose_name=_("参考单位"))
+    role_categories = models.ManyToManyField(
+        "org.RoleCategory", blank=True, related_name="+", verbose_name=_("参考人员类别")
+    )
+    officers = models.ManyToManyField("org.Officer", blank=True, related_name="+", verbose_name=_("指定人员"))
+    opens_at = models.DateTimeField(_("开考时间"))
+    closes_at = models.DateTimeField(_("截止时间"))
+    duration_minutes = models.PositiveIntegerField(_("考试时长(分钟)"))
+    attempts_allowed = models.PositiveSmallIntegerField(_("允许作答次数"), default=1)
+    pass_score = models.DecimalField(_("及格分"), max_digits=7, decimal_places=2)
+    # 补考: extra attempts for officers who failed every regular attempt, in their own window.
+    makeup_attempts = models.PositiveSmallIntegerField(_("补考次数"), default=0)
+    makeup_opens_at = models.DateTimeField(_("补考开始时间"), null=True, blank=True)
+    makeup_closes_at = models.DateTimeField(_("补考截止时间"), null=True, blank=True)
+    show_score = models.CharField(
+        _("何时显示成绩"), max_length=10, choices=ReviewWhen.choices, default=ReviewWhen.SUBMIT
+    )
+    show_answers = models.CharField(
+        _("何时显示正确答案"), max_length=10, choices=ReviewWhen.choices, default=ReviewWhen.CLOSE
+    )
+    show_explanations = models.CharField(
+        _("何时显示解析"), max_length=10, choices=ReviewWhen.choices, default=ReviewWhen.CLOSE
+    )
+    one_question_per_page = models.BooleanField(_("逐题作答"), default=True)
+    # Case-analysis answers: two independent markers when set; a third marker arbitrates when their scores
+    # differ by more than the tolerance.
+    double_marking = models.BooleanField(_("双评"), default=False)
+    marking_tolerance = models.DecimalField(_("双评允许分差"), max_digits=6, decimal_places=2, default=2)
+    # Passing writes this credit to the learning ledger once per officer and exam (content.CreditCategory code).
+    credit_category = models.CharField(_("通过后授予学时类别"), max_length=40, blank=True)
+    credit_hours = models.DecimalField(_("通过后授予学时"), max_digits=6, decimal_places=2, null=True, blank=True)
+    course_id = models.PositiveIntegerField(_("所属课程"), null=True, blank=True)  # content Course page id (quiz)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("创建人"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-opens_at", "-id"]
+        verbose_name = _("考试")
+        verbose_name_plural = _("考试")
+        indexes = [models.Index(fields=["kind", "year"]), models.Index(fields=["status", "closes_at"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(closes_at__gt=models.F("opens_at")), name="exam_window_ordered"),
+            models.CheckConstraint(condition=Q(duration_minutes__gt=0), name="exam_duration_positive"),
+            models.CheckConstraint(condition=Q(attempts_allowed__gte=1), name="exam_attempts_at_least_one"),
+            models.CheckConstraint(condition=Q(pass_score__gte=0), name="exam_pass_score_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+# --- attempts --------------------------------------------------------------------------------------------
+
+
+class Attempt(models.Model):
+    """One officer's sitting of an exam: in progress → submitted → graded (→ released). The paper is frozen
+    into its items at start; the server owns the clock (`deadline`)."""
+
+    class State(models.TextChoices):
+        IN_PROGRESS = "in_progress", _("作答中")
+        SUBMITTED = "submitted", _("已交卷")
+        GRADED = "graded", _("已评分")
+        RELEASED = "released", _("已公布")
+
+    class FinishedBy(models.TextChoices):
+        OFFICER = "officer", _("考生交卷")
+        DEADLINE = "deadline", _("到时自动交卷")
+        PROCTOR = "proctor", _("监考强制交卷")
+
+    exam = models.ForeignKey(Exam, on_delete=models.PROTECT, related_name="attempts", verbose_name=_("考试"))
+    officer = models.ForeignKey("org.Officer", on_delete=models.PROTECT, related_name="exam_attempts")
+    number = models.PositiveSmallIntegerField(_("第几次作答"))
+    is_makeup = models.BooleanField(_("补考"), default=False)
+    state = models.CharField(_("状态"), max_length=12, choices=State.choices, default=State.IN_PROGRESS)
+    seed = models.BigIntegerField()  # drives the draw and the shuffles, so a paper can be re-derived
+    started_at = models.DateTimeField(_("开始时间"))
+    deadline = models.DateTimeField(_("截止时间"))  # min(start + duration, window close) + proctor extensions
+    extended_minutes = models.PositiveIntegerField(_("延时(分钟)"), default=0)
+    submitted_at = models.DateTimeField(_("交卷时间"), null=True, blank=True)
+    finished_by = models.CharField(_("交卷方式"), max_length=10, choices=FinishedBy.choices, blank=True)
+    last_seen_at = models.DateTimeField(null=True, blank=True)
+    max_score = models.DecimalField(_("满分"), max_digits=7, decimal_places=2, default=0)
+    score = models.DecimalField(_("得分"), max_digits=7, decimal_places=2, null=True, blank=True)
+    passed = models.BooleanField(_("通过"), null=True, blank=True)
+    graded_at = models.DateTimeField(null=True, blank=True)
+    released_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["exam_id", "officer_id", "number"]
+        verbose_name = _("作答")
+        verbose_name_plural = _("作答")
+        indexes = [models.Index(fields=["state", "deadline"]), models.Index(fields=["exam", "state"])]
+        constraints = [
+            models.UniqueConstraint(fields=["exam", "officer", "number"], name="attempt_unique_number"),
+            # At most one open attempt per officer and exam, also when two starts race.
+            models.UniqueConstraint(
+                fields=["exam", "officer"], condition=Q(state="in_progress"), name="attempt_one_in_progress"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.exam_id}/{self.officer_id}#{self.number}"
+
+
+class AttemptItem(models.Model):
+    """One frozen question of an attempt and the officer's answer to it.
+
+    `content` is the QuestionVersion content at start (with the key: never sent to the browser before the
+    review policy allows). `option_order` is the shuffled display order of option keys. A save writes
+    `response` only when its `seq` is newer than the stored one, so a stale save never overwrites a newer one.
+    """
+
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="items")
+    position = models.PositiveIntegerField(_("题号"))
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="+")
+    version = models.ForeignKey(QuestionVersion, on_delete=models.PROTECT, related_name="+")
+    content = models.JSONField()
+    option_order = models.JSONField(default=list, blank=True)
+    points = models.DecimalField(_("分值"), max_digits=6, decimal_places=2)
+    response = models.JSONField(null=True, blank=True)
+    seq = models.PositiveIntegerField(default=0)
+    saved_at = models.DateTimeField(null=True, blank=True)
+    flagged = models.BooleanField(_("标记"), default=False)
+    auto_score = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+    score = models.DecimalField(_("得分"), max_digits=6, decimal_places=2, null=True, blank=True)
+    needs_marking = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["attempt_id", "position"]
+        constraints = [models.UniqueConstraint(fields=["attempt", "position"], name="attemptitem_unique_position")]
+        indexes = [models.Index(fields=["question", "needs_marking"])]
+
+    def __str__(self) -> str:
+        return f"{self.attempt_id}#{self.position}"
+
+
+class MarkingTask(models.Model):
+    """A case-analysis answer to mark by hand: round 1 (and 2 when the exam is double-marked) by assigned
+    graders; round 3 arbitrates when the first two differ by more than the exam's tolerance."""
+
+    item = models.ForeignKey(AttemptItem, on_delete=models.CASCADE, related_name="marking_tasks")
+    round = models.PositiveSmallIntegerField(_("评阅轮次"))
+    grader = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="marking_tasks",
+        verbose_name=_("阅卷人"),
+    )
+    score = models.DecimalField(_("给分"), max_digits=6, decimal_places=2, null=True, blank=True)
+    comment = models.TextField(_("评语"), blank=True)
+    marked_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["item_id", "round"]
+        verbose_name = _("阅卷任务")
+        verbose_name_plural = _("阅卷任务")
+        constraints = [models.UniqueConstraint(fields=["item", "round"], name="markingtask_unique_round")]
+        indexes = [models.Index(fields=["grader", "marked_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.item_id} r{self.round}"
+
+
+class Regrade(models.Model):
+    """A recomputation of an exam's attempts after a key correction: who, why, and what changed per attempt
+    (`changes`: [{"attempt": id, "officer": name, "before": "8.00", "after": "10.00", "passed_before": ...}])."""
+
+    exam = models.ForeignKey(Exam, on_delete=models.PROTECT, related_name="regrades")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="+")
+    version = models.ForeignKey(QuestionVersion, on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    reason = models.CharField(_("原因"), max_length=300)
+    changes = models.JSONField(default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("重新评分")
+        verbose_name_plural = _("重新评分")
+
+    def __str__(self) -> str:
+        return f"{self.exam_id}/{self.question_id}"
+
+
+# --- practice (刷题) and the wrong-answer book (错题本) --------------------------------------------------
+
+
+class PracticeAnswer(models.Model):
+    """One practice answer, graded at once against the question's current version."""
+
+    officer = models.ForeignKey("org.Officer", on_delete=models.CASCADE, related_name="practice_answers")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
+    version = models.ForeignKey(QuestionVersion, on_delete=models.PROTECT, related_name="+")
+    response = models.JSONField(null=True)
+    correct = models.BooleanField()
+    answered_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-answered_at"]
+        indexes = [models.Index(fields=["officer", "answered_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.officer_id}/{self.question_id}"
+
+
+class WrongBookEntry(models.Model):
+    """A question in an officer's wrong-answer book. It leaves (cleared_at) after `streak` reaches two right
+    answers in a row; a new wrong answer after that opens a new entry."""
+
+    officer = models.ForeignKey("org.Officer", on_delete=models.CASCADE, related_name="wrong_book")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
+    added_at = models.DateTimeField()
+    last_wrong_at = models.DateTimeField()
+    wrong_count = models.PositiveIntegerField(default=1)
+    streak = models.PositiveSmallIntegerField(default=0)
+    cleared_at = models.DateTimeField(null=True, blank=True)
+    source = models.CharField(max_length=20, default="practice")  # practice | exam
+
+    class Meta:
+        ordering = ["-last_wrong_at"]
+        verbose_name = _("错题")
+        verbose_name_plural = _("错题本")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["officer", "question"], condition=Q(cleared_at__isnull=True), name="wrongbook_one_open"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.officer_id}/{self.question_id}"

@@ -30,18 +30,49 @@ ALL_OR_NOTHING, PARTIAL = "all", "partial"
 # Fixed Chinese labels used inside files, whatever the UI language.
 KIND_LABELS = {SINGLE: "单选", MULTIPLE: "多选", TRUE_FALSE: "判断", BLANK: "填空", CASE: "案例分析"}
 KIND_ALIASES = {
-    "单选": SINGLE, "单选题": SINGLE, "单项选择": SINGLE, "单项选择题": SINGLE,
-    "多选": MULTIPLE, "多选题": MULTIPLE, "多项选择": MULTIPLE, "多项选择题": MULTIPLE,
-    "判断": TRUE_FALSE, "判断题": TRUE_FALSE,
-    "填空": BLANK, "填空题": BLANK,
-    "案例分析": CASE, "案例分析题": CASE, "案例": CASE, "案例题": CASE, "简答": CASE, "简答题": CASE, "论述题": CASE,
+    "单选": SINGLE,
+    "单选题": SINGLE,
+    "单项选择": SINGLE,
+    "单项选择题": SINGLE,
+    "多选": MULTIPLE,
+    "多选题": MULTIPLE,
+    "多项选择": MULTIPLE,
+    "多项选择题": MULTIPLE,
+    "判断": TRUE_FALSE,
+    "判断题": TRUE_FALSE,
+    "填空": BLANK,
+    "填空题": BLANK,
+    "案例分析": CASE,
+    "案例分析题": CASE,
+    "案例": CASE,
+    "案例题": CASE,
+    "简答": CASE,
+    "简答题": CASE,
+    "论述题": CASE,
 }
 SCORING_LABELS = {ALL_OR_NOTHING: "全对得分", PARTIAL: "按选项给分"}
 SCORING_ALIASES = {
-    "全对得分": ALL_OR_NOTHING, "全部选对得分": ALL_OR_NOTHING, "全对": ALL_OR_NOTHING, "all": ALL_OR_NOTHING,
-    "按选项给分": PARTIAL, "部分得分": PARTIAL, "少选得分": PARTIAL, "partial": PARTIAL,
+    "全对得分": ALL_OR_NOTHING,
+    "全部选对得分": ALL_OR_NOTHING,
+    "全对": ALL_OR_NOTHING,
+    "all": ALL_OR_NOTHING,
+    "按选项给分": PARTIAL,
+    "部分得分": PARTIAL,
+    "少选得分": PARTIAL,
+    "partial": PARTIAL,
 }
-DIFFICULTY_ALIASES = {"很易": 1, "易": 2, "容易": 2, "简单": 2, "中": 3, "中等": 3, "一般": 3, "难": 4, "较难": 4, "很难": 5}
+DIFFICULTY_ALIASES = {
+    "很易": 1,
+    "易": 2,
+    "容易": 2,
+    "简单": 2,
+    "中": 3,
+    "中等": 3,
+    "一般": 3,
+    "难": 4,
+    "较难": 4,
+    "很难": 5,
+}
 TRUE_WORDS = {"正确", "对", "是", "√", "✓", "t", "true", "y", "yes", "1"}
 FALSE_WORDS = {"错误", "错", "否", "×", "✗", "x", "f", "false", "n", "no", "0"}
 DEFAULT_CATEGORY = "默认"

@@ -111,7 +111,7 @@ def parse(content: bytes) -> ParseResult:
         if line.startswith("$CATEGORY:"):
             flush()
             comments = []
-            category = category_from_moodle(line[len("$CATEGORY:"):])
+            category = category_from_moodle(line[len("$CATEGORY:") :])
             continue
         if not line:
             flush()
@@ -132,7 +132,7 @@ def _parse_block(raw: str, comments: list[str], number: int, category: str, resu
     match = _TITLE_RE.match(text)
     if match:
         q.title = _restore(match.group(1))
-        text = text[match.end():]
+        text = text[match.end() :]
     text = _FORMAT_RE.sub("", text, count=1)
     start = text.find("{")
     if start < 0:
@@ -142,7 +142,7 @@ def _parse_block(raw: str, comments: list[str], number: int, category: str, resu
     if end < 0:
         result.errors.append(Issue(number, _("答案部分缺少右花括号 }")))
         return
-    before, answer, after = text[:start], text[start + 1:end], text[end + 1:]
+    before, answer, after = text[:start], text[start + 1 : end], text[end + 1 :]
     if "{" in after or "}" in after:
         result.errors.append(Issue(number, _("一道题只能有一个答案部分 {…}")))
         return
@@ -166,7 +166,7 @@ def _apply_comments(q: QuestionData, comments: list[str], number: int, result: P
         q.tags += [t.strip() for t in _TAG_RE.findall(comment) if t.strip()]
         if comment.startswith(_META):
             try:
-                meta = json.loads(comment[len(_META):])
+                meta = json.loads(comment[len(_META) :])
                 if "points" in meta:
                     q.points = Decimal(str(meta["points"]))
                 if "difficulty" in meta:
@@ -208,7 +208,7 @@ def _parse_answer(q: QuestionData, answer: str, number: int, result: ParseResult
         weight_match = _WEIGHT_RE.match(body)
         if weight_match:
             weight = Decimal(weight_match.group(1))
-            body = body[weight_match.end():]
+            body = body[weight_match.end() :]
         text, _feedback = _split_feedback(body)
         parsed.append((marker, weight, _restore(text)))
     if not has_wrong:
@@ -219,7 +219,9 @@ def _parse_answer(q: QuestionData, answer: str, number: int, result: ParseResult
         return
     weighted = any(weight is not None and weight > 0 and marker == "~" for marker, weight, _t in parsed)
     for marker, weight, text in parsed:
-        correct = (marker == "=" and (weight is None or weight > 0)) or (marker == "~" and weight is not None and weight > 0)
+        correct = (marker == "=" and (weight is None or weight > 0)) or (
+            marker == "~" and weight is not None and weight > 0
+        )
         q.options.append(Option(text, correct))
     n_correct = sum(1 for o in q.options if o.correct)
     if weighted or n_correct > 1:
@@ -262,9 +264,7 @@ def export(questions: list[QuestionData]) -> bytes:
             out.append(f"{head} {{\n{body}{general}\n}}")
         elif q.kind == MULTIPLE:
             share = Decimal(100) / (sum(1 for o in q.options if o.correct) or 1)
-            body = "\n".join(
-                f"~%{_fmt_weight(share if o.correct else -share)}%{escape(o.text)}" for o in q.options
-            )
+            body = "\n".join(f"~%{_fmt_weight(share if o.correct else -share)}%{escape(o.text)}" for o in q.options)
             out.append(f"{head} {{\n{body}{general}\n}}")
         elif q.kind == TRUE_FALSE:
             out.append(f"{head} {{{'TRUE' if q.answer_bool else 'FALSE'}{general}}}")

@@ -135,11 +135,11 @@ def _parse_question(node, qtype: str, number: int, category: str, result: ParseR
     for tag in node.findall("tags/tag"):
         text = _text_of(tag)
         if text.startswith(TAG_DIFFICULTY):
-            q.difficulty = parse_difficulty(text[len(TAG_DIFFICULTY):]) or 3
+            q.difficulty = parse_difficulty(text[len(TAG_DIFFICULTY) :]) or 3
         elif text.startswith(TAG_VIOLATION):
-            q.violation_category = text[len(TAG_VIOLATION):].strip()
+            q.violation_category = text[len(TAG_VIOLATION) :].strip()
         elif text.startswith(TAG_LAW):
-            q.law_refs.append(text[len(TAG_LAW):].strip())
+            q.law_refs.append(text[len(TAG_LAW) :].strip())
         elif text:
             q.tags.append(text)
     answers = node.findall("answer")
@@ -167,7 +167,9 @@ def _parse_question(node, qtype: str, number: int, category: str, result: ParseR
         for answer in answers:
             if _fraction(answer) >= Decimal("99.9"):
                 word = _text_of(answer).lower()
-                q.answer_bool = True if word in ("true", "正确", "对") else False if word in ("false", "错误", "错") else None
+                q.answer_bool = (
+                    True if word in ("true", "正确", "对") else False if word in ("false", "错误", "错") else None
+                )
     elif qtype == "shortanswer":
         q.kind = BLANK
         q.accepted = [_text_of(a) for a in answers if _fraction(a) >= Decimal("99.9") and _text_of(a)]
@@ -250,4 +252,6 @@ def export(questions: list[QuestionData]) -> bytes:
         for tag in tags:
             _text_el(tags_node, "tag", tag)
     ET.indent(root)
-    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="utf-8", xml_declaration=False) + b"\n"
+    return (
+        b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="utf-8", xml_declaration=False) + b"\n"
+    )

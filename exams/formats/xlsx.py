@@ -63,13 +63,27 @@ REQUIRED = ("kind", "stem", "answer")
 def headers(option_letters: str = BASE_OPTION_LETTERS) -> list[str]:
     names = [COLUMNS["kind"][0], COLUMNS["stem"][0]]
     names += [f"{OPTION_PREFIX}{letter}" for letter in option_letters]
-    names += [COLUMNS[k][0] for k in ("answer", "points", "difficulty", "explanation", "violation_category",
-                                       "law_refs", "category", "tags", "scoring_mode", "title")]
+    names += [
+        COLUMNS[k][0]
+        for k in (
+            "answer",
+            "points",
+            "difficulty",
+            "explanation",
+            "violation_category",
+            "law_refs",
+            "category",
+            "tags",
+            "scoring_mode",
+            "title",
+        )
+    ]
     return names
 
 
-def question_from_values(values: dict[str, object], options: list[tuple[str, object]], number: int,
-                         unit: str = "row") -> tuple[QuestionData | None, list[Issue]]:
+def question_from_values(
+    values: dict[str, object], options: list[tuple[str, object]], number: int, unit: str = "row"
+) -> tuple[QuestionData | None, list[Issue]]:
     """One question from cell values keyed like COLUMNS, plus [(letter, text)] options. Also used by the form."""
     errors: list[Issue] = []
 
@@ -79,7 +93,9 @@ def question_from_values(values: dict[str, object], options: list[tuple[str, obj
     kind_text = normalize_text(values.get("kind"))
     kind = KIND_ALIASES.get(kind_text) or (kind_text if kind_text in KIND_LABELS else None)
     if kind is None:
-        error(_("题型「%(k)s」无效,应为 单选/多选/判断/填空/案例分析") % {"k": kind_text} if kind_text else _("缺少题型"))
+        error(
+            _("题型「%(k)s」无效,应为 单选/多选/判断/填空/案例分析") % {"k": kind_text} if kind_text else _("缺少题型")
+        )
         return None, errors
     stem = str(values.get("stem") or "").strip()
     q = QuestionData(kind=kind, stem=stem, number=number)
@@ -132,7 +148,11 @@ def question_from_values(values: dict[str, object], options: list[tuple[str, obj
         q.rubric = answer
     own = {e.message for e in errors}
     for message in validate(q):
-        if kind in (SINGLE, MULTIPLE, TRUE_FALSE) and message in (_("没有正确选项"), _("判断题缺少答案(正确/错误)")) and own:
+        if (
+            kind in (SINGLE, MULTIPLE, TRUE_FALSE)
+            and message in (_("没有正确选项"), _("判断题缺少答案(正确/错误)"))
+            and own
+        ):
             continue  # already explained by a more precise message above
         if message not in own:
             errors.append(Issue(number, message, unit))
@@ -165,7 +185,7 @@ def parse(content: bytes) -> ParseResult:
                 found[key] = index
                 break
     option_columns = [
-        (cell[len(OPTION_PREFIX):].upper(), index)
+        (cell[len(OPTION_PREFIX) :].upper(), index)
         for index, cell in enumerate(header)
         if cell.startswith(OPTION_PREFIX) and len(cell) == len(OPTION_PREFIX) + 1
     ]
@@ -216,11 +236,23 @@ def _workbook(questions: list[QuestionData]) -> bytes:
         else:
             answer = q.rubric
         option_cells = [q.options[i].text if i < len(q.options) else "" for i in range(len(letters))]
-        sheet.append([
-            KIND_LABELS[q.kind], q.stem, *option_cells, answer, _points_cell(q.points),
-            q.difficulty, q.explanation, q.violation_category, ";".join(q.law_refs), q.category, "、".join(sorted(set(q.tags))),
-            SCORING_LABELS.get(q.scoring_mode or ALL_OR_NOTHING, "") if q.kind == MULTIPLE else "", q.title,
-        ])
+        sheet.append(
+            [
+                KIND_LABELS[q.kind],
+                q.stem,
+                *option_cells,
+                answer,
+                _points_cell(q.points),
+                q.difficulty,
+                q.explanation,
+                q.violation_category,
+                ";".join(q.law_refs),
+                q.category,
+                "、".join(sorted(set(q.tags))),
+                SCORING_LABELS.get(q.scoring_mode or ALL_OR_NOTHING, "") if q.kind == MULTIPLE else "",
+                q.title,
+            ]
+        )
     widths = {"A": 10, "B": 60}
     for column, width in widths.items():
         sheet.column_dimensions[column].width = width

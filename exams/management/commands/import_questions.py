@@ -12,7 +12,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path)
-        parser.add_argument("--format", choices=sorted(formats.FORMATS), help=_("不写时按扩展名判断:.xml / .gift 或 .txt / .xlsx"))
+        parser.add_argument(
+            "--format", choices=sorted(formats.FORMATS), help=_("不写时按扩展名判断:.xml / .gift 或 .txt / .xlsx")
+        )
         parser.add_argument("--dry-run", action="store_true", help=_("只检查和预览,不写入"))
         parser.add_argument("--category", default="", help=_("放入此分类之下,如 行政处罚法/2026年度"))
         parser.add_argument("--draft", action="store_true", help=_("导入为草稿(默认直接启用)"))

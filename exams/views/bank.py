@@ -16,10 +16,10 @@ from django.views.decorators.http import require_POST
 from org import uploads
 from org.scopes import roles_of
 
-from . import formats, selectors, services
-from .formats import xlsx
-from .forms import FORMAT_CHOICES, ImportForm, QuestionFilterForm, QuestionForm, StatusForm, initial_from_data
-from .models import Question, QuestionCategory
+from .. import formats, selectors, services
+from ..formats import xlsx
+from ..forms import FORMAT_CHOICES, ImportForm, QuestionFilterForm, QuestionForm, StatusForm, initial_from_data
+from ..models import Question, QuestionCategory
 
 
 def _require_bank(request: HttpRequest) -> None:
@@ -215,7 +215,8 @@ def _check_and_maybe_apply(request, stash: dict, content: bytes, context: dict, 
         uploads.staged_upload_discard(request, key=_QUESTION_UPLOAD)
         messages.success(
             request,
-            _("导入完成:新增 %(c)s 道试题,重复跳过 %(d)s 道。") % {"c": len(report.created), "d": len(report.duplicates)},
+            _("导入完成:新增 %(c)s 道试题,重复跳过 %(d)s 道。")
+            % {"c": len(report.created), "d": len(report.duplicates)},
         )
         return redirect("exams:bank_list")
     context.update(

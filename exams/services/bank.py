@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 from content import services as content_services
 from org.services import audit_record
 
-from .formats.base import DEFAULT_CATEGORY, ParseResult, QuestionData, validate
-from .models import Question, QuestionCategory, QuestionVersion
+from ..formats.base import DEFAULT_CATEGORY, ParseResult, QuestionData, validate
+from ..models import Question, QuestionCategory, QuestionVersion
 
 
 class QuestionInvalid(Exception):
@@ -78,9 +78,7 @@ def _check(data: QuestionData) -> None:
 
 
 @transaction.atomic
-def question_create(
-    *, data: QuestionData, actor, status: str = Question.Status.DRAFT, audit: bool = True
-) -> Question:
+def question_create(*, data: QuestionData, actor, status: str = Question.Status.DRAFT, audit: bool = True) -> Question:
     _check(data)
     category = category_ensure(path=data.category)
     content = _content_with_category(data, category)
@@ -119,9 +117,7 @@ def question_update(*, question: Question, data: QuestionData, actor, note: str 
         created_by=actor if actor is not None and actor.pk else None,
         note=note[:200],
     )
-    audit_record(
-        actor=actor, action="question.update", target=question, data={"version": question.version_number}
-    )
+    audit_record(actor=actor, action="question.update", target=question, data={"version": question.version_number})
     return question
 
 

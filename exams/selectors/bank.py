@@ -7,8 +7,8 @@ from django.db.models import Count, Q, QuerySet
 
 from content import selectors as content_selectors
 
-from .formats.base import QuestionData
-from .models import Question, QuestionCategory, QuestionVersion
+from ..formats.base import QuestionData
+from ..models import Question, QuestionCategory, QuestionVersion
 
 
 def question_list(
@@ -27,15 +27,15 @@ def question_list(
     if status:
         questions = questions.filter(status=status)
     if category is not None:
-        questions = questions.filter(
-            Q(category=category) | Q(category__full_path__startswith=category.full_path + "/")
-        )
+        questions = questions.filter(Q(category=category) | Q(category__full_path__startswith=category.full_path + "/"))
     if difficulty:
         questions = questions.filter(difficulty=difficulty)
     if q:
         for word in q.split():
             questions = questions.filter(
-                Q(stem__icontains=word) | Q(title__icontains=word) | Q(explanation__icontains=word)
+                Q(stem__icontains=word)
+                | Q(title__icontains=word)
+                | Q(explanation__icontains=word)
                 | Q(violation_category__icontains=word)
             )
     if tag:

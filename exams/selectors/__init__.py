@@ -1,0 +1,29 @@
+"""Every non-trivial read of the exams app, by area. Other apps use only the names re-exported here."""
+
+from .bank import (
+    category_paths,
+    category_tree,
+    question_citations,
+    question_data,
+    question_ids_with_amended_citations,
+    question_latest_version,
+    question_list,
+    question_review_notices,
+    question_versions,
+    questions_citing,
+    questions_data,
+)
+
+__all__ = [
+    "category_paths",
+    "category_tree",
+    "question_citations",
+    "question_data",
+    "question_ids_with_amended_citations",
+    "question_latest_version",
+    "question_list",
+    "question_review_notices",
+    "question_versions",
+    "questions_citing",
+    "questions_data",
+]

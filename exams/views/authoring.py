@@ -1,0 +1,3 @@
+"""Exams pages: authoring."""
+
+urlpatterns: list = []
