@@ -8,7 +8,10 @@ def test_demo_bank_is_realistic_and_idempotent(db):
     kinds = set(Question.objects.values_list("kind", flat=True))
     assert kinds == {"single", "multiple", "true_false", "blank", "case"}
     assert Question.objects.values("category").distinct().count() >= 5
-    assert Question.objects.filter(scoring_mode="partial").exists() and Question.objects.filter(scoring_mode="all").exists()
+    assert (
+        Question.objects.filter(scoring_mode="partial").exists()
+        and Question.objects.filter(scoring_mode="all").exists()
+    )
     assert all(q.versions.count() == 1 for q in Question.objects.all()[:5])
     again = seed_exams()
     assert again["created"] == 0 and Question.objects.count() == first["total"]

@@ -127,20 +127,44 @@ def sheet_bytes(rows, header=None) -> bytes:
 
 
 def row(kind, stem, options=("", "", "", "", "", ""), answer="", points=1, difficulty="中", **extra):
-    cells = [kind, stem, *options, answer, points, difficulty, extra.get("explanation", ""), extra.get("violation", ""),
-             extra.get("law", ""), extra.get("category", ""), extra.get("tags", ""), extra.get("scoring", ""), ""]
+    cells = [
+        kind,
+        stem,
+        *options,
+        answer,
+        points,
+        difficulty,
+        extra.get("explanation", ""),
+        extra.get("violation", ""),
+        extra.get("law", ""),
+        extra.get("category", ""),
+        extra.get("tags", ""),
+        extra.get("scoring", ""),
+        "",
+    ]
     return cells
 
 
 def test_xlsx_reads_bureau_style_rows():
-    content = sheet_bytes([
-        row("单选", "行政处罚法自何时起施行?", ("2021年7月15日", "2021年1月22日", "", "", "", ""), "Ａ", 1, "易",
-            law="《中华人民共和国行政处罚法》第八十六条", category="行政处罚法/总则", tags="总则、施行日期"),
-        row("多选", "行政处罚的种类包括:", ("警告", "罚款", "记过", "", "", ""), "a b", 2, 3, scoring="按选项给分"),
-        row("判断", "城管执法人员可以委托协管员作出行政处罚决定。", answer="错误"),
-        row("填空", "罚款应在收到决定书之日起____日内缴纳。", answer="十五|15 ｜ 十五日"),
-        row("案例分析", "某店外摆经营,请分析。", answer="违法事实、依据、程序", points=10, difficulty="难"),
-    ])
+    content = sheet_bytes(
+        [
+            row(
+                "单选",
+                "行政处罚法自何时起施行?",
+                ("2021年7月15日", "2021年1月22日", "", "", "", ""),
+                "Ａ",
+                1,
+                "易",
+                law="《中华人民共和国行政处罚法》第八十六条",
+                category="行政处罚法/总则",
+                tags="总则、施行日期",
+            ),
+            row("多选", "行政处罚的种类包括:", ("警告", "罚款", "记过", "", "", ""), "a b", 2, 3, scoring="按选项给分"),
+            row("判断", "城管执法人员可以委托协管员作出行政处罚决定。", answer="错误"),
+            row("填空", "罚款应在收到决定书之日起____日内缴纳。", answer="十五|15 ｜ 十五日"),
+            row("案例分析", "某店外摆经营,请分析。", answer="违法事实、依据、程序", points=10, difficulty="难"),
+        ]
+    )
     result = xlsx.parse(content)
     assert result.errors == []
     single, multiple, tf, blank, case = result.questions
@@ -163,7 +187,10 @@ def test_xlsx_reads_bureau_style_rows():
         (row("判断", "题干", answer="也许"), "第 3 行:判断题答案「也许」无效,应为 正确 或 错误"),
         (row("填空", "题干", answer=""), "第 3 行:填空题缺少答案"),
         (row("单选", "题干", ("甲", "乙", "", "", "", ""), "A", points="两分"), "第 3 行:分值「两分」不是数字"),
-        (row("单选", "题干", ("甲", "乙", "", "", "", ""), "A", difficulty="超难"), "第 3 行:难度「超难」无效,应为 1-5 或 易/中/难"),
+        (
+            row("单选", "题干", ("甲", "乙", "", "", "", ""), "A", difficulty="超难"),
+            "第 3 行:难度「超难」无效,应为 1-5 或 易/中/难",
+        ),
         (row("单选", "题干", ("甲", "", "", "", "", ""), "A"), "第 3 行:选择题至少需要两个选项"),
     ],
 )
@@ -195,7 +222,9 @@ def test_xml_external_entities_are_refused():
 
 
 def test_moodle_multichoice_without_correct_option_is_numbered():
-    bad = MOODLE_XML.replace(b'<answer fraction="100"><text>\xe4\xb8\x83\xe6\x97\xa5', b'<answer fraction="0"><text>\xe4\xb8\x83\xe6\x97\xa5')
+    bad = MOODLE_XML.replace(
+        b'<answer fraction="100"><text>\xe4\xb8\x83\xe6\x97\xa5', b'<answer fraction="0"><text>\xe4\xb8\x83\xe6\x97\xa5'
+    )
     result = moodle_xml.parse(bad)
     assert [str(e) for e in result.errors] == ["第 1 题:没有正确选项"]
 

@@ -15,7 +15,16 @@ SINGLE = content("single", options=[Option("甲"), Option("乙", True), Option("
 
 @pytest.mark.parametrize(
     ("answer", "expected"),
-    [("B", "2.00"), (["B"], "2.00"), ("b", "2.00"), ("Ｂ", "2.00"), ("A", "0.00"), ("AB", "0.00"), ("", "0.00"), (None, "0.00")],
+    [
+        ("B", "2.00"),
+        (["B"], "2.00"),
+        ("b", "2.00"),
+        ("Ｂ", "2.00"),
+        ("A", "0.00"),
+        ("AB", "0.00"),
+        ("", "0.00"),
+        (None, "0.00"),
+    ],
 )
 def test_single_choice(answer, expected):
     assert score(SINGLE, answer) == Decimal(expected)
@@ -67,7 +76,17 @@ def test_partial_credit_with_three_correct_rounds_and_reaches_full_points():
 
 @pytest.mark.parametrize(
     ("answer", "expected"),
-    [(True, "1.00"), ("正确", "1.00"), ("对", "1.00"), ("√", "1.00"), ("T", "1.00"), (False, "0.00"), ("错误", "0.00"), ("", "0.00"), (None, "0.00")],
+    [
+        (True, "1.00"),
+        ("正确", "1.00"),
+        ("对", "1.00"),
+        ("√", "1.00"),
+        ("T", "1.00"),
+        (False, "0.00"),
+        ("错误", "0.00"),
+        ("", "0.00"),
+        (None, "0.00"),
+    ],
 )
 def test_true_false(answer, expected):
     assert score(content("true_false", answer_bool=True), answer) == Decimal(expected)

@@ -10,11 +10,16 @@ from exams import selectors, services
 
 def _article():
     law = content_services.law_ensure(
-        title="中华人民共和国行政处罚法", issuing_body="全国人民代表大会常务委员会", effective_on=dt.date(2021, 7, 15),
+        title="中华人民共和国行政处罚法",
+        issuing_body="全国人民代表大会常务委员会",
+        effective_on=dt.date(2021, 7, 15),
         short_title="行政处罚法",
     )
     return content_services.article_ensure(
-        law=law, number=51, label="第五十一条", text="违法事实确凿并有法定依据……可以当场作出行政处罚决定。",
+        law=law,
+        number=51,
+        label="第五十一条",
+        text="违法事实确凿并有法定依据……可以当场作出行政处罚决定。",
         effective_from=dt.date(2021, 7, 15),
     )
 

@@ -92,21 +92,27 @@ def test_import_export_import_gives_the_same_bank(fmt, sample, trainer):
     # Versions are protected from deletion, so the second import goes into a fresh category tree.
     services.questions_import(parsed=module.parse(exported), actor=trainer, category_root="副本")
     copies = [
-        {**c, "category": c["category"].removeprefix("副本/")}
-        for c in _bank()
-        if c["category"].startswith("副本/")
+        {**c, "category": c["category"].removeprefix("副本/")} for c in _bank() if c["category"].startswith("副本/")
     ]
     assert sorted(copies, key=lambda c: (c["category"], c["stem"])) == first
 
 
 def test_xlsx_import_export_import(trainer):
-    content = sheet_bytes([
-        row("单选", "行政处罚法自何时起施行?", ("2021年7月15日", "2021年1月22日", "", "", "", ""), "A", category="行政处罚法/总则"),
-        row("多选", "行政处罚的种类包括:", ("警告", "罚款", "记过", "", "", ""), "AB", 2, scoring="按选项给分"),
-        row("判断", "协管员可以作出行政处罚决定。", answer="错误"),
-        row("填空", "罚款应在收到决定书之日起____日内缴纳。", answer="十五|15"),
-        row("案例分析", "某店外摆经营,请分析。", answer="违法事实、依据、程序", points=10),
-    ])
+    content = sheet_bytes(
+        [
+            row(
+                "单选",
+                "行政处罚法自何时起施行?",
+                ("2021年7月15日", "2021年1月22日", "", "", "", ""),
+                "A",
+                category="行政处罚法/总则",
+            ),
+            row("多选", "行政处罚的种类包括:", ("警告", "罚款", "记过", "", "", ""), "AB", 2, scoring="按选项给分"),
+            row("判断", "协管员可以作出行政处罚决定。", answer="错误"),
+            row("填空", "罚款应在收到决定书之日起____日内缴纳。", answer="十五|15"),
+            row("案例分析", "某店外摆经营,请分析。", answer="违法事实、依据、程序", points=10),
+        ]
+    )
     services.questions_import(parsed=xlsx.parse(content), actor=trainer)
     first = _bank()
     again = xlsx.parse(xlsx.export(selectors.questions_data(Question.objects.all())))
@@ -129,13 +135,25 @@ def test_dry_run_writes_nothing(trainer):
 
 BAD_FILES = [
     ("moodle-xml", b"<quiz><question type='multichoice'>", "XML 文件格式错误"),
-    ("moodle-xml", MOODLE_XML.replace(b'fraction="100"><text>\xe4\xb8\x83', b'fraction="0"><text>\xe4\xb8\x83'), "第 1 题:没有正确选项"),
+    (
+        "moodle-xml",
+        MOODLE_XML.replace(b'fraction="100"><text>\xe4\xb8\x83', b'fraction="0"><text>\xe4\xb8\x83'),
+        "第 1 题:没有正确选项",
+    ),
     ("gift", GIFT.replace("{=十五 =15}".encode(), b"{=}"), "第 4 题:填空题缺少答案"),
     ("gift", GIFT + "\n\n第八题 {~甲 ~乙}\n".encode(), "第 8 题:没有正确选项"),
     ("gift", GIFT.replace("=七日 # 正确".encode(), "~七日".encode()), "第 1 题:没有正确选项"),
-    ("xlsx", sheet_bytes([row("判断", "正常题", answer="正确"), row("问答", "题干", answer="A")]), "第 3 行:题型「问答」无效"),
+    (
+        "xlsx",
+        sheet_bytes([row("判断", "正常题", answer="正确"), row("问答", "题干", answer="A")]),
+        "第 3 行:题型「问答」无效",
+    ),
     ("xlsx", sheet_bytes([row("单选", "", ("甲", "乙", "", "", "", ""), "A")]), "第 2 行:缺少题干"),
-    ("xlsx", sheet_bytes([row("判断", "正常题", answer="正确"), row("单选", "题干", ("甲", "乙", "", "", "", ""), "D")]), "第 3 行:答案「D」引用的选项D为空或不存在"),
+    (
+        "xlsx",
+        sheet_bytes([row("判断", "正常题", answer="正确"), row("单选", "题干", ("甲", "乙", "", "", "", ""), "D")]),
+        "第 3 行:答案「D」引用的选项D为空或不存在",
+    ),
     ("xlsx", sheet_bytes([row("单选", "题干", ("甲", "乙", "", "", "", ""), "")]), "第 2 行:缺少答案"),
 ]
 

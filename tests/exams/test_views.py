@@ -62,8 +62,13 @@ def test_trainer_and_hr_may_use_every_page(client, question, who, request):
 def test_list_filters(client, trainer, make_single):
     services.question_create(data=make_single(), actor=trainer)
     services.question_create(
-        data=make_single(kind="true_false", stem="协管员可以独立作出行政处罚决定。", options=[], answer_bool=False,
-                         category="城市管理/执法主体"),
+        data=make_single(
+            kind="true_false",
+            stem="协管员可以独立作出行政处罚决定。",
+            options=[],
+            answer_bool=False,
+            category="城市管理/执法主体",
+        ),
         actor=trainer,
     )
     client.force_login(trainer)
