@@ -206,3 +206,6 @@ LEARNING_HOURS_PER_TRAINING_DAY = 8
 WAGTAILDOCS_EXTENSIONS = [*WAGTAILDOCS_EXTENSIONS, "mp4", "webm"]
 # Compilation PDFs embed a TrueType CJK font; set this to a .ttf/.ttc path to override the search.
 CONTENT_PDF_FONT = env("CONTENT_PDF_FONT", default="")
+
+# --- exams ------------------------------------------------------------------
+EXAM_SAVE_GRACE_SECONDS = env.int("EXAM_SAVE_GRACE_SECONDS", default=30)  # saves accepted after the deadline
