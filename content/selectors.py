@@ -18,6 +18,7 @@ from .models import (
     CasePage,
     CoursePage,
     CreditCategory,
+    Law,
     LessonPage,
     ViolationCategory,
 )
@@ -162,6 +163,35 @@ def article_display(*, article: Article, on: dt.date | None = None) -> ArticleDi
     return ArticleDisplay(
         article=article, version=version, amended=len(versions) > 1, pending=pending, versions=versions
     )
+
+
+def articles_for_refs(refs: list[str]) -> tuple[list[int], list[str]]:
+    """Resolve citations written as text ("《中华人民共和国行政处罚法》第三十三条", "行政处罚法第33条") to
+    Article ids. A law matches by its title, its short title, or a title ending with the cited name (so
+    "行政处罚法" finds 中华人民共和国行政处罚法). Returns (article ids, the refs that matched no article)."""
+    from .lawrefs import parse_article_refs
+
+    laws = list(Law.objects.values_list("pk", "title", "short_title"))
+
+    def law_ids(name: str) -> list[int]:
+        exact = [pk for pk, title, short in laws if name in (title, short)]
+        return exact or [pk for pk, title, _short in laws if title.endswith(name)]
+
+    ids: list[int] = []
+    unresolved: list[str] = []
+    for ref in refs:
+        found = False
+        for name, number in parse_article_refs(ref):
+            article_id = (
+                Article.objects.filter(law_id__in=law_ids(name), number=number).values_list("pk", flat=True).first()
+            )
+            if article_id is not None:
+                found = True
+                if article_id not in ids:
+                    ids.append(article_id)
+        if not found:
+            unresolved.append(ref)
+    return ids, unresolved
 
 
 def citations_of(obj: Model) -> QuerySet[ArticleCitation]:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from content import selectors as content_selectors
 from content import services as content_services
 from org.services import audit_record
 
@@ -90,6 +91,7 @@ def question_create(*, data: QuestionData, actor, status: str = Question.Status.
     QuestionVersion.objects.create(
         question=question, number=1, content=content, created_by=question.author, note=_("创建")
     )
+    _cite_law_refs(question)
     if audit:
         audit_record(actor=actor, action="question.create", target=question, data={"kind": question.kind})
     return question
@@ -117,6 +119,7 @@ def question_update(*, question: Question, data: QuestionData, actor, note: str 
         created_by=actor if actor is not None and actor.pk else None,
         note=note[:200],
     )
+    _cite_law_refs(question)
     audit_record(actor=actor, action="question.update", target=question, data={"version": question.version_number})
     return question
 
@@ -147,6 +150,13 @@ def question_flag_review(*, questions, reason: str, actor=None) -> int:
 def question_citations_sync(*, question: Question, article_ids: list[int]) -> None:
     """Make the question cite exactly these content law articles (content's citation mechanism)."""
     content_services.citations_sync(obj=question, article_ids=article_ids)
+
+
+def _cite_law_refs(question: Question) -> None:
+    """The question's written citations (法条依据) that name an article content knows become citations, so
+    amending that article flags the question for review like the lessons and cases citing it."""
+    article_ids, _unresolved = content_selectors.articles_for_refs(question.law_refs or [])
+    question_citations_sync(question=question, article_ids=article_ids)
 
 
 @transaction.atomic

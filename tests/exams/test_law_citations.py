@@ -43,3 +43,27 @@ def test_amended_article_flags_active_citing_question_until_reviewed(client, tra
     client.post(reverse("exams:question_reviewed", args=[active.pk]))
     assert selectors.question_ids_with_amended_citations() == []
     assert list(selectors.question_list(needs_review=True)) == []
+
+
+def test_written_citations_become_article_citations_and_amendment_flags_the_question(trainer, make_single):
+    """A question whose 法条依据 names an article content knows cites it, with no manual linking: imported and
+    hand-written questions are flagged by an amendment like lessons and cases."""
+    article = _article()
+    cited = services.question_create(
+        data=make_single(law_refs=["《中华人民共和国行政处罚法》第五十一条"]), actor=trainer, status="active"
+    )
+    short = services.question_create(
+        data=make_single(stem="简称引用", law_refs=["行政处罚法第51条第一款"]), actor=trainer, status="active"
+    )
+    unknown = services.question_create(
+        data=make_single(stem="未收录的法条", law_refs=["《某市市容管理条例》第九条"]), actor=trainer, status="active"
+    )
+    assert [c.article_id for c in selectors.question_citations(cited)] == [article.pk]
+    assert [c.article_id for c in selectors.question_citations(short)] == [article.pk]
+    assert selectors.question_citations(unknown) == []
+    content_services.article_amend(article=article, text="修订后的条文", effective_from=dt.date(2026, 12, 1))
+    assert sorted(selectors.question_ids_with_amended_citations()) == sorted([cited.pk, short.pk])
+
+    # editing the citation away removes the link
+    services.question_update(question=short, data=make_single(stem="简称引用", law_refs=[]), actor=trainer)
+    assert selectors.question_citations(short) == []

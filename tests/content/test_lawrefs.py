@@ -1,0 +1,32 @@
+import pytest
+
+from content.lawrefs import chinese_number, parse_article_refs
+
+
+@pytest.mark.parametrize(
+    "text,number",
+    [
+        ("九", 9),
+        ("十", 10),
+        ("十四", 14),
+        ("三十三", 33),
+        ("五十一", 51),
+        ("一百", 100),
+        ("一百零八", 108),
+        ("二百一十五", 215),
+        ("33", 33),
+        ("条", None),
+    ],
+)
+def test_chinese_number(text, number):
+    assert chinese_number(text) == number
+
+
+def test_parse_article_refs():
+    assert parse_article_refs("《中华人民共和国行政处罚法》第三十三条") == [("中华人民共和国行政处罚法", 33)]
+    assert parse_article_refs("行政处罚法第51条第一款") == [("行政处罚法", 51)]
+    assert parse_article_refs("依据《城市市容和环境卫生管理条例》第十四条、第三十六条") == [
+        ("城市市容和环境卫生管理条例", 14),
+        ("城市市容和环境卫生管理条例", 36),
+    ]
+    assert parse_article_refs("无引用") == []
