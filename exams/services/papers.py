@@ -6,10 +6,14 @@ import random
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from ..models import Paper, PaperRule, Question, QuestionVersion
+from org.models import User
+from org.services import audit_record
+
+from ..models import Paper, PaperItem, PaperRule, Question, QuestionCategory, QuestionVersion
 
 
 class PaperInvalid(Exception):
@@ -84,3 +88,300 @@ def option_order(*, content: dict, shuffle: bool, rng: random.Random) -> list[st
     if shuffle and content["kind"] in ("single", "multiple"):
         rng.shuffle(keys)
     return keys
+
+
+# --- authoring: papers (trainer pages) -------------------------------------------------------------------
+
+
+class AuthoringRefused(Exception):
+    """An authoring action is not allowed (a locked paper, an invalid exam ...). `messages` are Chinese."""
+
+    def __init__(self, *messages: str) -> None:
+        self.messages = [str(m) for m in messages]
+        super().__init__(";".join(self.messages))
+
+
+@dataclass(frozen=True)
+class RuleCheck:
+    rule: PaperRule
+    number: int
+    available: int  # active questions matching the rule
+    usable: int  # still available in the worst case after the earlier rules drew theirs
+    needed: int
+    points: Decimal
+
+    @property
+    def ok(self) -> bool:
+        return self.usable >= self.needed
+
+
+@dataclass(frozen=True)
+class PaperCheck:
+    """What the author sees before publishing: per rule availability (draw) or the items (fixed), totals and
+    every problem in Chinese. `ok` when there is no problem."""
+
+    paper: Paper
+    question_count: int
+    total_points: Decimal
+    rules: list[RuleCheck]
+    problems: list[str]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def paper_check(*, paper: Paper) -> PaperCheck:
+    problems: list[str] = []
+    rules: list[RuleCheck] = []
+    if paper.mode == Paper.Mode.FIXED:
+        items = list(paper.items.select_related("question").order_by("position", "id"))
+        total = sum((Decimal(i.points or i.question.points) for i in items), Decimal("0"))
+        count = len(items)
+        if not items:
+            problems.append(_("试卷还没有试题。"))
+        for number, item in enumerate(items, start=1):
+            if item.question.status != Question.Status.ACTIVE:
+                problems.append(
+                    _("第 %(n)s 题(编号 %(id)s)不是启用状态,请启用或移出试卷。") % {"n": number, "id": item.question_id}
+                )
+    else:
+        earlier: list[tuple[set[int], int]] = []
+        total = Decimal("0")
+        count = 0
+        for number, rule in enumerate(paper.rules.select_related("category").order_by("position", "id"), start=1):
+            pool = set(rule_candidates(rule).values_list("pk", flat=True))
+            # Earlier rules never draw a question twice: in the worst case each took its whole count from the
+            # questions this rule shares with it.
+            usable = len(pool) - sum(min(n, len(pool & other)) for other, n in earlier)
+            check = RuleCheck(
+                rule=rule,
+                number=number,
+                available=len(pool),
+                usable=max(usable, 0),
+                needed=rule.count,
+                points=rule.points_each * rule.count,
+            )
+            rules.append(check)
+            if not check.ok:
+                if check.usable < check.available:
+                    problems.append(
+                        _("抽题规则 %(n)s 需要 %(need)s 道题,扣除与前面规则重叠的试题后最少只有 %(have)s 道可抽。")
+                        % {"n": number, "need": rule.count, "have": check.usable}
+                    )
+                else:
+                    problems.append(
+                        _("抽题规则 %(n)s 需要 %(need)s 道题,题库中符合条件的启用试题只有 %(have)s 道。")
+                        % {"n": number, "need": rule.count, "have": check.available}
+                    )
+            earlier.append((pool, rule.count))
+            total += check.points
+            count += rule.count
+        if not rules:
+            problems.append(_("试卷还没有抽题规则。"))
+    return PaperCheck(paper=paper, question_count=count, total_points=total, rules=rules, problems=problems)
+
+
+def paper_locked(paper: Paper) -> bool:
+    """A paper used by a published exam is read-only: changing it would make the sittings unequal."""
+    from ..models import Exam
+
+    return paper.exams.filter(status=Exam.Status.PUBLISHED).exists()
+
+
+def _ensure_editable(paper: Paper) -> None:
+    if paper_locked(paper):
+        raise AuthoringRefused(
+            _("试卷《%(title)s》已用于已发布的考试,不能修改;如需调整,请先复制试卷。") % {"title": paper.title}
+        )
+
+
+PAPER_FIELDS = ("title", "description", "mode", "shuffle_questions", "shuffle_options")
+
+
+@transaction.atomic
+def paper_create(
+    *,
+    actor: User | None,
+    title: str,
+    mode: str = Paper.Mode.FIXED,
+    description: str = "",
+    shuffle_questions: bool = False,
+    shuffle_options: bool = True,
+) -> Paper:
+    if not title.strip():
+        raise AuthoringRefused(_("请填写试卷名称。"))
+    paper = Paper.objects.create(
+        title=title.strip(),
+        mode=mode,
+        description=description,
+        shuffle_questions=shuffle_questions,
+        shuffle_options=shuffle_options,
+        created_by=actor if actor is not None and actor.pk else None,
+    )
+    audit_record(actor=actor, action="paper.create", target=paper, data={"title": paper.title, "mode": mode})
+    return paper
+
+
+@transaction.atomic
+def paper_update(*, paper: Paper, actor: User | None, **fields) -> Paper:
+    unknown = set(fields) - set(PAPER_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown paper fields: {sorted(unknown)}")
+    _ensure_editable(paper)
+    if "title" in fields and not str(fields["title"]).strip():
+        raise AuthoringRefused(_("请填写试卷名称。"))
+    if "mode" in fields and fields["mode"] != paper.mode and (paper.items.exists() or paper.rules.exists()):
+        raise AuthoringRefused(_("试卷已有试题或抽题规则,不能更改组卷方式;请新建试卷。"))
+    changed = {k: v for k, v in fields.items() if getattr(paper, k) != v}
+    for key, value in changed.items():
+        setattr(paper, key, value)
+    if changed:
+        paper.save()
+        audit_record(actor=actor, action="paper.update", target=paper, data={"fields": sorted(changed)})
+    return paper
+
+
+@transaction.atomic
+def paper_copy(*, paper: Paper, actor: User | None, title: str = "") -> Paper:
+    """A draft copy of the paper (items or rules), free to edit: the way to change a locked paper."""
+    copy = Paper.objects.create(
+        title=title or _("%(title)s(副本)") % {"title": paper.title},
+        description=paper.description,
+        mode=paper.mode,
+        shuffle_questions=paper.shuffle_questions,
+        shuffle_options=paper.shuffle_options,
+        created_by=actor if actor is not None and actor.pk else None,
+    )
+    PaperItem.objects.bulk_create(
+        PaperItem(paper=copy, question_id=i.question_id, position=i.position, points=i.points)
+        for i in paper.items.all()
+    )
+    PaperRule.objects.bulk_create(
+        PaperRule(
+            paper=copy,
+            position=r.position,
+            kind=r.kind,
+            category_id=r.category_id,
+            tag=r.tag,
+            difficulty=r.difficulty,
+            count=r.count,
+            points_each=r.points_each,
+        )
+        for r in paper.rules.all()
+    )
+    audit_record(actor=actor, action="paper.copy", target=copy, data={"from": paper.pk})
+    return copy
+
+
+def _renumber(rows) -> None:
+    for position, row in enumerate(rows, start=1):
+        if row.position != position:
+            row.position = position
+            row.save(update_fields=["position"])
+
+
+@transaction.atomic
+def paper_item_add(*, paper: Paper, question: Question, actor: User | None, points: Decimal | None = None) -> PaperItem:
+    _ensure_editable(paper)
+    if paper.mode != Paper.Mode.FIXED:
+        raise AuthoringRefused(_("随机抽题试卷通过抽题规则组卷,不能直接添加试题。"))
+    if question.status == Question.Status.RETIRED:
+        raise AuthoringRefused(_("已停用的试题不能加入试卷。"))
+    if points is not None and points <= 0:
+        raise AuthoringRefused(_("分值必须大于 0。"))
+    existing = paper.items.filter(question=question).first()
+    if existing is not None:
+        return existing
+    last = paper.items.order_by("-position").values_list("position", flat=True).first() or 0
+    item = PaperItem.objects.create(paper=paper, question=question, position=last + 1, points=points)
+    audit_record(actor=actor, action="paper.item_add", target=paper, data={"question": question.pk})
+    return item
+
+
+@transaction.atomic
+def paper_item_remove(*, item: PaperItem, actor: User | None) -> None:
+    paper = item.paper
+    _ensure_editable(paper)
+    question_id = item.question_id
+    item.delete()
+    _renumber(paper.items.order_by("position", "id"))
+    audit_record(actor=actor, action="paper.item_remove", target=paper, data={"question": question_id})
+
+
+@transaction.atomic
+def paper_item_move(*, item: PaperItem, offset: int, actor: User | None) -> None:
+    """Move an item up (offset -1) or down (+1) by swapping it with its neighbour."""
+    paper = item.paper
+    _ensure_editable(paper)
+    items = list(paper.items.order_by("position", "id"))
+    index = next(i for i, row in enumerate(items) if row.pk == item.pk)
+    target = index + offset
+    if 0 <= target < len(items):
+        items[index], items[target] = items[target], items[index]
+        _renumber(items)
+
+
+RULE_FIELDS = ("kind", "category", "tag", "difficulty", "count", "points_each")
+
+
+def _validate_rule(fields: dict) -> None:
+    if fields.get("count") is not None and fields["count"] <= 0:
+        raise AuthoringRefused(_("题数必须大于 0。"))
+    if fields.get("points_each") is not None and fields["points_each"] <= 0:
+        raise AuthoringRefused(_("每题分值必须大于 0。"))
+
+
+@transaction.atomic
+def paper_rule_add(
+    *,
+    paper: Paper,
+    actor: User | None,
+    kind: str,
+    count: int,
+    points_each: Decimal,
+    category: QuestionCategory | None = None,
+    tag: str = "",
+    difficulty: int | None = None,
+) -> PaperRule:
+    _ensure_editable(paper)
+    if paper.mode != Paper.Mode.DRAW:
+        raise AuthoringRefused(_("固定试题试卷不使用抽题规则。"))
+    _validate_rule({"count": count, "points_each": points_each})
+    last = paper.rules.order_by("-position").values_list("position", flat=True).first() or 0
+    rule = PaperRule.objects.create(
+        paper=paper,
+        position=last + 1,
+        kind=kind,
+        category=category,
+        tag=tag.strip(),
+        difficulty=difficulty,
+        count=count,
+        points_each=points_each,
+    )
+    audit_record(actor=actor, action="paper.rule_add", target=paper, data={"rule": rule.pk})
+    return rule
+
+
+@transaction.atomic
+def paper_rule_update(*, rule: PaperRule, actor: User | None, **fields) -> PaperRule:
+    unknown = set(fields) - set(RULE_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown rule fields: {sorted(unknown)}")
+    _ensure_editable(rule.paper)
+    _validate_rule(fields)
+    for key, value in fields.items():
+        setattr(rule, key, value.strip() if key == "tag" and value else value)
+    rule.save()
+    audit_record(actor=actor, action="paper.rule_update", target=rule.paper, data={"rule": rule.pk})
+    return rule
+
+
+@transaction.atomic
+def paper_rule_remove(*, rule: PaperRule, actor: User | None) -> None:
+    paper = rule.paper
+    _ensure_editable(paper)
+    rule_id = rule.pk
+    rule.delete()
+    _renumber(paper.rules.order_by("position", "id"))
+    audit_record(actor=actor, action="paper.rule_remove", target=paper, data={"rule": rule_id})
