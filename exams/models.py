@@ -424,6 +424,25 @@ class MarkingTask(models.Model):
         return f"{self.item_id} r{self.round}"
 
 
+class ExamGrader(models.Model):
+    """A grader chosen for an exam's case-analysis answers (阅卷人): new marking tasks are shared among them."""
+
+    exam = models.ForeignKey(Exam, on_delete=models.CASCADE, related_name="graders")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("阅卷人")
+    )
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["exam_id", "user_id"]
+        verbose_name = _("阅卷人")
+        verbose_name_plural = _("阅卷人")
+        constraints = [models.UniqueConstraint(fields=["exam", "user"], name="examgrader_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.exam_id}/{self.user_id}"
+
+
 class Regrade(models.Model):
     """A recomputation of an exam's attempts after a key correction: who, why, and what changed per attempt
     (`changes`: [{"attempt": id, "officer": name, "before": "8.00", "after": "10.00", "passed_before": ...}])."""
