@@ -1,3 +1,278 @@
-"""Exams pages: attempts."""
+"""Exams pages: attempts. The officer's exam page and its JSON API (state, autosave, submit), and the proctor's
+extend / force-submit actions. Thin: parse input, call one service or selector, answer.
 
-urlpatterns: list = []
+Access: an officer reaches only their own attempts (anyone else gets 404, a trainer included: nobody answers
+for an officer). The JSON endpoints answer 401 JSON instead of a login redirect, so the page can tell the officer
+that the session expired while the answers stay in the browser. Proctor actions: trainers, HR and admins.
+"""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, path, reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from org.models import Officer
+from org.scopes import roles_of
+
+from ..models import Attempt, Exam
+from ..policy import review_visible
+from ..selectors import attempts as selectors
+from ..services import attempts as services
+from ..services.attempts import AnswerIn, AttemptRefused
+
+MAX_ANSWERS_PER_SAVE = 500
+
+
+def _officer(request: HttpRequest) -> Officer:
+    officer = Officer.objects.filter(user=request.user).first()
+    if officer is None:
+        raise PermissionDenied(_("只有执法人员本人可以参加考试。"))
+    return officer
+
+
+def _own_attempt(request: HttpRequest, attempt_id: int) -> Attempt:
+    """The officer's own attempt, or 404 (also for a trainer or leader: nobody answers for an officer)."""
+    attempt = (
+        Attempt.objects.select_related("exam", "officer")
+        .filter(pk=attempt_id, officer__user_id=request.user.pk)
+        .first()
+    )
+    if attempt is None:
+        raise Http404
+    return attempt
+
+
+def _url(name: str, *args, fallback: str = "home") -> str:
+    """Pages of other areas (the exam entry, the result) may not be wired yet in a partial checkout."""
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return reverse(fallback)
+
+
+def result_url(attempt: Attempt) -> str:
+    return _url("exams:attempt_result", attempt.pk)
+
+
+def _json_error(message: str, status: int) -> JsonResponse:
+    return JsonResponse({"error": message}, status=status, json_dumps_params={"ensure_ascii": False})
+
+
+def _json(data: dict, status: int = 200) -> JsonResponse:
+    return JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False})
+
+
+def _api(view):
+    """JSON endpoints: 401 JSON when the session is gone (no redirect), never cached."""
+
+    def wrapped(request: HttpRequest, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return _json_error(_("登录已过期,请重新登录,答案已暂存在本机。"), 401)
+        return view(request, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return never_cache(wrapped)
+
+
+def _answers(request: HttpRequest) -> list[AnswerIn]:
+    """The JSON body {"answers": [{"item": id, "seq": n, "response": ..., "flagged": bool}]} (may be empty)."""
+    if not request.body:
+        return []
+    try:
+        body = json.loads(request.body)
+        raw = body.get("answers") or []
+        if not isinstance(raw, list) or len(raw) > MAX_ANSWERS_PER_SAVE:
+            raise ValueError
+        answers = []
+        for a in raw:
+            item, seq = a["item"], a["seq"]
+            if not isinstance(item, int) or not isinstance(seq, int) or isinstance(seq, bool) or seq < 1:
+                raise ValueError
+            answers.append(AnswerIn(item_id=item, seq=seq, response=a.get("response"), flagged=bool(a.get("flagged"))))
+        return answers
+    except (ValueError, TypeError, KeyError, AttributeError):
+        raise ValueError(_("请求格式不正确。")) from None
+
+
+# --- the officer ------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def attempt_start(request: HttpRequest, exam_id: int) -> HttpResponse:
+    exam = get_object_or_404(Exam, pk=exam_id, status=Exam.Status.PUBLISHED)
+    officer = _officer(request)
+    try:
+        attempt = services.attempt_start(exam=exam, officer=officer)
+    except AttemptRefused as exc:
+        messages.error(request, str(exc))
+        return redirect(_url("exams:exam_entry", exam.pk))
+    return redirect("exams:attempt_page", attempt_id=attempt.pk)
+
+
+@login_required
+@require_GET
+@never_cache
+def attempt_page(request: HttpRequest, attempt_id: int) -> HttpResponse:
+    attempt = services.attempt_touch(attempt=_own_attempt(request, attempt_id))
+    if attempt.state != Attempt.State.IN_PROGRESS:
+        return redirect(result_url(attempt))
+    now = timezone.now()
+    exam = attempt.exam
+    payload = selectors.attempt_payload(attempt=attempt, now=now)
+    return render(
+        request,
+        "exams/attempt/page.html",
+        {
+            "attempt": attempt,
+            "exam": exam,
+            "payload": payload,
+            "count": len(payload["items"]),
+            "config": {
+                "id": attempt.pk,
+                "one_per_page": exam.one_question_per_page,
+                "state_url": reverse("exams:attempt_state", args=[attempt.pk]),
+                "save_url": reverse("exams:attempt_save", args=[attempt.pk]),
+                "submit_url": reverse("exams:attempt_submit", args=[attempt.pk]),
+                "result_url": result_url(attempt),
+                "login_url": reverse("account_login") + "?next=" + request.path,
+                "ws_path": f"/ws/exams/attempts/{attempt.pk}/",
+                "autosave_ms": 1000,
+                "heartbeat_ms": 15000,
+            },
+        },
+    )
+
+
+@_api
+@require_GET
+def attempt_state(request: HttpRequest, attempt_id: int) -> JsonResponse:
+    """The clock and the state; with ?full=1 also the questions and the stored answers (never a key the review
+    policy does not allow yet)."""
+    attempt = services.attempt_touch(attempt=_own_attempt(request, attempt_id))
+    now = timezone.now()
+    if request.GET.get("full"):
+        data = selectors.attempt_payload(attempt=attempt, now=now)
+    else:
+        data = selectors.attempt_clock(attempt=attempt, now=now)
+    if attempt.state != Attempt.State.IN_PROGRESS:
+        data["result_url"] = result_url(attempt)
+    return _json(data)
+
+
+@_api
+@require_POST
+def attempt_save(request: HttpRequest, attempt_id: int) -> JsonResponse:
+    attempt = _own_attempt(request, attempt_id)
+    try:
+        answers = _answers(request)
+    except ValueError as exc:
+        return _json_error(str(exc), 400)
+    now = timezone.now()
+    try:
+        result = services.attempt_save(attempt=attempt, answers=answers, now=now)
+    except AttemptRefused as exc:
+        attempt.refresh_from_db()
+        body = selectors.attempt_clock(attempt=attempt, now=now)
+        body["error"] = str(exc)
+        if attempt.state != Attempt.State.IN_PROGRESS:
+            body["result_url"] = result_url(attempt)
+        return _json(body, status=409)
+    body = selectors.attempt_clock(attempt=result.attempt, now=now)
+    body["acked"] = result.acked
+    if review_visible(exam=attempt.exam, attempt=result.attempt, part="answers", now=now) or (
+        review_visible(exam=attempt.exam, attempt=result.attempt, part="explanations", now=now)
+    ):
+        # DURING review (practice exams): the saved items come back with what the policy reveals.
+        ids = {a["item"] for a in result.acked}
+        body["items"] = [
+            i for i in selectors.attempt_payload(attempt=result.attempt, now=now)["items"] if i["id"] in ids
+        ]
+    return _json(body)
+
+
+@_api
+@require_POST
+def attempt_submit(request: HttpRequest, attempt_id: int) -> JsonResponse:
+    attempt = _own_attempt(request, attempt_id)
+    try:
+        answers = _answers(request)
+    except ValueError as exc:
+        return _json_error(str(exc), 400)
+    attempt = services.attempt_submit(attempt=attempt, answers=answers)
+    return _json(
+        {"state": attempt.state, "result_url": result_url(attempt), "submitted_at": attempt.submitted_at.isoformat()}
+    )
+
+
+# --- the proctor ------------------------------------------------------------------------------------------
+
+
+def _proctor_attempt(request: HttpRequest, attempt_id: int) -> Attempt:
+    if not roles_of(request.user).may_use_cms:
+        raise PermissionDenied(_("只有培训师和人事可以执行监考操作。"))
+    return get_object_or_404(Attempt.objects.select_related("exam", "officer"), pk=attempt_id)
+
+
+def _back(request: HttpRequest, attempt: Attempt) -> HttpResponse:
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return redirect(target)
+    return redirect(_url("exams:exam_monitor", attempt.exam_id))
+
+
+@login_required
+@require_POST
+def attempt_extend(request: HttpRequest, attempt_id: int) -> HttpResponse:
+    attempt = _proctor_attempt(request, attempt_id)
+    try:
+        minutes = int(request.POST.get("minutes", ""))
+    except ValueError:
+        minutes = 0
+    try:
+        services.attempt_extend(
+            attempt=attempt, minutes=minutes, actor=request.user, reason=request.POST.get("reason", "")
+        )
+    except AttemptRefused as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request, _("已为%(name)s延长 %(minutes)s 分钟。") % {"name": attempt.officer.name, "minutes": minutes}
+        )
+    return _back(request, attempt)
+
+
+@login_required
+@require_POST
+def attempt_force_submit(request: HttpRequest, attempt_id: int) -> HttpResponse:
+    attempt = _proctor_attempt(request, attempt_id)
+    try:
+        services.attempt_force_submit(attempt=attempt, actor=request.user, reason=request.POST.get("reason", ""))
+    except AttemptRefused as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("已强制%(name)s交卷。") % {"name": attempt.officer.name})
+    return _back(request, attempt)
+
+
+urlpatterns = [
+    path("<int:exam_id>/start/", attempt_start, name="attempt_start"),
+    path("attempts/<int:attempt_id>/", attempt_page, name="attempt_page"),
+    path("attempts/<int:attempt_id>/state/", attempt_state, name="attempt_state"),
+    path("attempts/<int:attempt_id>/answers/", attempt_save, name="attempt_save"),
+    path("attempts/<int:attempt_id>/submit/", attempt_submit, name="attempt_submit"),
+    path("attempts/<int:attempt_id>/extend/", attempt_extend, name="attempt_extend"),
+    path("attempts/<int:attempt_id>/force-submit/", attempt_force_submit, name="attempt_force_submit"),
+]

@@ -1,0 +1,377 @@
+"""Attempts, write side: start (freeze the paper), autosave (per-answer sequence numbers), submit, the ONE
+finalisation, the overdue sweep, and the proctor's extension and forced submission.
+
+The server owns the clock. An attempt is a state machine: in progress → submitted → graded (→ released).
+Every finalisation goes through `attempt_finalize`, which locks the attempt row, so a double click, two tabs,
+a retry after a timeout, the sweep and a proctor racing each other give exactly one submission.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from org.models import Officer, User
+from org.services import audit_record
+
+from ..models import Attempt, AttemptItem, Exam
+from ..selectors.attempts import attempt_overdue, attempts_overdue_ids, exam_eligibility, makeup_window
+from . import grading
+from .papers import PaperInvalid, option_order, paper_materialize
+
+MAX_TEXT = 20_000  # characters of a case-analysis or fill-in answer
+MAX_EXTEND_MINUTES = 600
+
+
+class AttemptRefused(Exception):
+    """The action is not allowed (now); `str(exc)` is a Chinese message for the officer or proctor."""
+
+
+@dataclass(frozen=True)
+class AnswerIn:
+    item_id: int
+    seq: int
+    response: object = None
+    flagged: bool = False
+
+
+@dataclass
+class SaveResult:
+    """`acked`: every answer the server now holds at that seq or newer (applied: written by this save).
+    The browser drops acked answers from its local queue; `seq` tells it the server's floor."""
+
+    acked: list[dict] = field(default_factory=list)
+    attempt: Attempt | None = None
+
+
+def _grace() -> dt.timedelta:
+    return dt.timedelta(seconds=settings.EXAM_SAVE_GRACE_SECONDS)
+
+
+def attempt_group(attempt_id: int) -> str:
+    return f"exam.attempt.{attempt_id}"
+
+
+def attempt_push(*, attempt: Attempt, payload: dict) -> None:
+    """Push a message to the attempt's open pages after the surrounding transaction commits. Pushes are a
+    convenience: the page also learns everything from its next HTTP answer."""
+    from asgiref.sync import async_to_sync
+    from channels.layers import get_channel_layer
+
+    group = attempt_group(attempt.pk)
+
+    def send() -> None:
+        layer = get_channel_layer()
+        if layer is not None:
+            async_to_sync(layer.group_send)(group, {"type": "attempt.push", "payload": payload})
+
+    transaction.on_commit(send)
+
+
+# --- start ------------------------------------------------------------------------------------------------
+
+
+def _deadline(*, exam: Exam, start: dt.datetime, is_makeup: bool) -> dt.datetime:
+    closes = makeup_window(exam)[1] if is_makeup else exam.closes_at
+    return min(start + dt.timedelta(minutes=exam.duration_minutes), closes)
+
+
+def _freeze(attempt: Attempt) -> None:
+    rng = random.Random(attempt.seed)
+    paper = attempt.exam.paper
+    drawn = paper_materialize(paper=paper, rng=rng)
+    AttemptItem.objects.bulk_create(
+        AttemptItem(
+            attempt=attempt,
+            position=position,
+            question=d.question,
+            version=d.version,
+            content=d.version.content,
+            option_order=option_order(content=d.version.content, shuffle=paper.shuffle_options, rng=rng),
+            points=d.points,
+        )
+        for position, d in enumerate(drawn, start=1)
+    )
+    attempt.max_score = sum((d.points for d in drawn), grading.ZERO)
+    attempt.save(update_fields=["max_score"])
+
+
+def _open_attempt(exam: Exam, officer: Officer) -> Attempt | None:
+    return Attempt.objects.filter(exam=exam, officer=officer, state=Attempt.State.IN_PROGRESS).first()
+
+
+def attempt_start(*, exam: Exam, officer: Officer, now: dt.datetime | None = None) -> Attempt:
+    """Start a sitting, or return the one in progress (idempotent). Freezes the paper into the attempt's items.
+    Two starts racing give one attempt: the officer's row is locked, and the partial unique constraint
+    `attempt_one_in_progress` is the last guard. Raises AttemptRefused with the reason when not eligible."""
+    now = now or timezone.now()
+    existing = _open_attempt(exam, officer)
+    if existing is not None and attempt_overdue(existing, now):
+        attempt_finalize(attempt_id=existing.pk, now=now, by=Attempt.FinishedBy.DEADLINE)
+    try:
+        with transaction.atomic():
+            return _start_locked(exam=exam, officer=officer, now=now)
+    except IntegrityError:
+        # Lost a race the lock did not cover: the winner's attempt is committed now.
+        existing = _open_attempt(exam, officer)
+        if existing is None:
+            raise
+        return existing
+
+
+def _start_locked(*, exam: Exam, officer: Officer, now: dt.datetime) -> Attempt:
+    Officer.objects.select_for_update().filter(pk=officer.pk).first()
+    existing = _open_attempt(exam, officer)
+    if existing is not None:
+        return existing
+    eligibility = exam_eligibility(exam=exam, officer=officer, now=now)
+    if not eligibility.can_start:
+        raise AttemptRefused(eligibility.reason)
+    number = (
+        Attempt.objects.filter(exam=exam, officer=officer).order_by("-number").values_list("number", flat=True).first()
+        or 0
+    ) + 1
+    attempt = Attempt.objects.create(
+        exam=exam,
+        officer=officer,
+        number=number,
+        is_makeup=eligibility.is_makeup,
+        seed=random.SystemRandom().getrandbits(62),
+        started_at=now,
+        deadline=_deadline(exam=exam, start=now, is_makeup=eligibility.is_makeup),
+        last_seen_at=now,
+    )
+    try:
+        _freeze(attempt)
+    except PaperInvalid as exc:
+        raise AttemptRefused(str(exc)) from exc
+    audit_record(
+        actor=officer.user,
+        action="attempt.start",
+        target=attempt,
+        data={"exam": exam.pk, "number": number, "makeup": attempt.is_makeup, "deadline": attempt.deadline.isoformat()},
+    )
+    return attempt
+
+
+# --- save -------------------------------------------------------------------------------------------------
+
+
+def _clean_response(content: dict, response: object) -> object:
+    """The response in its stored shape, or AttemptRefused. Choice answers store the ORIGINAL option keys."""
+    if response is None or response == "" or response == []:
+        return None
+    kind = content["kind"]
+    keys = {o["key"] for o in content.get("options") or []}
+    if kind == "single":
+        if isinstance(response, str) and response in keys:
+            return response
+    elif kind == "multiple":
+        if isinstance(response, list) and all(isinstance(k, str) and k in keys for k in response):
+            return sorted(set(response))
+    elif kind == "true_false":
+        if isinstance(response, bool):
+            return response
+    elif kind in ("blank", "case"):
+        if isinstance(response, str) and len(response) <= MAX_TEXT:
+            return response
+    raise AttemptRefused(_("答案格式不正确,请刷新页面后重试。"))
+
+
+def _touch(attempt: Attempt, now: dt.datetime) -> None:
+    """Refresh last_seen_at (the monitor's "online now"), at most every 30 seconds."""
+    if attempt.last_seen_at is None or now - attempt.last_seen_at >= dt.timedelta(seconds=30):
+        Attempt.objects.filter(pk=attempt.pk).update(last_seen_at=now)
+        attempt.last_seen_at = now
+
+
+def attempt_touch(*, attempt: Attempt, now: dt.datetime | None = None) -> Attempt:
+    """A state request: finalise the attempt first when it is overdue, else refresh last_seen_at."""
+    now = now or timezone.now()
+    if attempt_overdue(attempt, now):
+        return attempt_finalize(attempt_id=attempt.pk, now=now, by=Attempt.FinishedBy.DEADLINE)
+    if attempt.state == Attempt.State.IN_PROGRESS:
+        _touch(attempt, now)
+    return attempt
+
+
+def attempt_save(*, attempt: Attempt, answers: Iterable[AnswerIn], now: dt.datetime | None = None) -> SaveResult:
+    """Autosave: each answer is written only when its `seq` is strictly newer than the stored one (a conditional
+    UPDATE per item), so a stale or repeated save never overwrites a newer answer. Refused after the deadline
+    plus the grace period (the attempt is then finalised at its deadline) or when it is no longer in progress."""
+    now = now or timezone.now()
+    answers = list(answers)
+    with transaction.atomic():
+        # The row lock orders saves after a concurrent finalisation: nothing is written into a graded attempt.
+        locked = Attempt.objects.select_for_update(of=("self",)).select_related("exam").get(pk=attempt.pk)
+        if locked.state != Attempt.State.IN_PROGRESS:
+            raise AttemptRefused(_("本次作答已交卷,不能再修改答案。"))
+        overdue = now > locked.deadline + _grace()
+        if not overdue:
+            result = SaveResult(attempt=locked)
+            contents = dict(AttemptItem.objects.filter(attempt=locked).values_list("pk", "content"))
+            for answer in answers:
+                if answer.item_id not in contents:
+                    continue
+                response = _clean_response(contents[answer.item_id], answer.response)
+                applied = AttemptItem.objects.filter(
+                    pk=answer.item_id, attempt_id=locked.pk, seq__lt=answer.seq
+                ).update(response=response, seq=answer.seq, flagged=bool(answer.flagged), saved_at=now)
+                stored = AttemptItem.objects.filter(pk=answer.item_id).values_list("seq", flat=True).get()
+                result.acked.append(
+                    {"item": answer.item_id, "seq": answer.seq, "applied": bool(applied), "stored": stored}
+                )
+            _touch(locked, now)
+            _sync(attempt, locked)
+            return result
+    attempt_finalize(attempt_id=attempt.pk, now=now, by=Attempt.FinishedBy.DEADLINE)
+    attempt.refresh_from_db()
+    raise AttemptRefused(_("考试时间已到,答案已不能再保存;系统已按截止时间自动交卷。"))
+
+
+def _sync(target: Attempt, source: Attempt) -> None:
+    for name in (
+        "state",
+        "deadline",
+        "extended_minutes",
+        "submitted_at",
+        "finished_by",
+        "last_seen_at",
+        "score",
+        "passed",
+    ):
+        setattr(target, name, getattr(source, name))
+
+
+# --- finalise -------------------------------------------------------------------------------------------
+
+
+def _finalize(
+    *, attempt_id: int, now: dt.datetime, by: str, actor: User | None = None, reason: str = ""
+) -> tuple[Attempt, bool]:
+    with transaction.atomic():
+        attempt = Attempt.objects.select_for_update(of=("self",)).select_related("exam", "officer").get(pk=attempt_id)
+        if attempt.state != Attempt.State.IN_PROGRESS:
+            return attempt, False
+        overdue = now > attempt.deadline
+        if overdue and by == Attempt.FinishedBy.OFFICER:
+            by = Attempt.FinishedBy.DEADLINE
+        attempt.state = Attempt.State.SUBMITTED
+        attempt.submitted_at = attempt.deadline if overdue else now
+        attempt.finished_by = by
+        attempt.save(update_fields=["state", "submitted_at", "finished_by"])
+        action = {
+            Attempt.FinishedBy.OFFICER: "attempt.submit",
+            Attempt.FinishedBy.DEADLINE: "attempt.finalize_deadline",
+            Attempt.FinishedBy.PROCTOR: "attempt.force_submit",
+        }[by]
+        data = {"submitted_at": attempt.submitted_at.isoformat(), "finished_by": by, "at": now.isoformat()}
+        if reason:
+            data["reason"] = reason
+        audit_record(
+            actor=actor if actor is not None else (attempt.officer.user if by == "officer" else None),
+            action=action,
+            target=attempt,
+            data=data,
+        )
+        attempt = grading.attempt_grade(attempt=attempt, now=now)
+        attempt_push(attempt=attempt, payload={"kind": "exam.submitted", "state": attempt.state, "by": by})
+        return attempt, True
+
+
+def attempt_finalize(
+    *, attempt_id: int, now: dt.datetime, by: str, actor: User | None = None, reason: str = ""
+) -> Attempt:
+    """THE finalisation: lock the row; if still in progress mark it SUBMITTED (submitted_at = the deadline when
+    overdue), audit, and grade. Does nothing when already finalised (returns the attempt as it is)."""
+    return _finalize(attempt_id=attempt_id, now=now, by=by, actor=actor, reason=reason)[0]
+
+
+@transaction.atomic
+def attempt_submit(*, attempt: Attempt, answers: Iterable[AnswerIn] = (), now: dt.datetime | None = None) -> Attempt:
+    """The officer hands in: save the final answers (when still allowed), then finalise. Idempotent: a second
+    call (double click, second tab, retry) returns the same submitted attempt."""
+    now = now or timezone.now()
+    answers = list(answers)
+    if answers:
+        try:
+            attempt_save(attempt=attempt, answers=answers, now=now)
+        except AttemptRefused:
+            pass  # already finalised, or past the grace period: finalise below with what was saved in time
+    done = attempt_finalize(attempt_id=attempt.pk, now=now, by=Attempt.FinishedBy.OFFICER)
+    _sync(attempt, done)
+    return done
+
+
+def attempts_sweep_overdue(*, now: dt.datetime | None = None) -> int:
+    """Finalise every open attempt past its deadline plus the grace period, with the deadline as its finish
+    time. Returns how many this call finalised (racing requests may have finalised some first)."""
+    now = now or timezone.now()
+    count = 0
+    for attempt_id in attempts_overdue_ids(now=now):
+        _attempt, done = _finalize(attempt_id=attempt_id, now=now, by=Attempt.FinishedBy.DEADLINE)
+        count += int(done)
+    return count
+
+
+# --- proctor ----------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def attempt_extend(
+    *, attempt: Attempt, minutes: int, actor: User, reason: str, now: dt.datetime | None = None
+) -> Attempt:
+    """Give an open attempt more time (e.g. a device failure). Audited and pushed to the officer's page."""
+    now = now or timezone.now()
+    if not 0 < minutes <= MAX_EXTEND_MINUTES:
+        raise AttemptRefused(_("延长时间须在 1 到 %(max)s 分钟之间。") % {"max": MAX_EXTEND_MINUTES})
+    if not reason.strip():
+        raise AttemptRefused(_("请填写延时原因。"))
+    locked = Attempt.objects.select_for_update(of=("self",)).get(pk=attempt.pk)
+    if attempt_overdue(locked, now):
+        attempt_finalize(attempt_id=locked.pk, now=now, by=Attempt.FinishedBy.DEADLINE)
+        locked.refresh_from_db()
+    if locked.state != Attempt.State.IN_PROGRESS:
+        raise AttemptRefused(_("该考生已交卷,不能延时。"))
+    locked.deadline += dt.timedelta(minutes=minutes)
+    locked.extended_minutes += minutes
+    locked.save(update_fields=["deadline", "extended_minutes"])
+    audit_record(
+        actor=actor,
+        action="attempt.extend",
+        target=locked,
+        data={"minutes": minutes, "reason": reason.strip(), "deadline": locked.deadline.isoformat()},
+    )
+    attempt_push(
+        attempt=locked,
+        payload={
+            "kind": "exam.time",
+            "deadline": locked.deadline.isoformat(),
+            "server_now": now.isoformat(),
+            "text": _("监考老师已为您延长考试时间 %(minutes)s 分钟。") % {"minutes": minutes},
+        },
+    )
+    _sync(attempt, locked)
+    return locked
+
+
+def attempt_force_submit(*, attempt: Attempt, actor: User, reason: str, now: dt.datetime | None = None) -> Attempt:
+    """The proctor ends an open attempt now (e.g. cheating). Audited with the reason; the officer's page is
+    sent to the result."""
+    now = now or timezone.now()
+    if not reason.strip():
+        raise AttemptRefused(_("请填写强制交卷原因。"))
+    done, changed = _finalize(
+        attempt_id=attempt.pk, now=now, by=Attempt.FinishedBy.PROCTOR, actor=actor, reason=reason.strip()
+    )
+    if not changed:
+        raise AttemptRefused(_("该考生已交卷。"))
+    _sync(attempt, done)
+    return done
