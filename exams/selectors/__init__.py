@@ -13,10 +13,12 @@ from .bank import (
     questions_citing,
     questions_data,
 )
+from .grading import officer_passed_exam_kind
 
 __all__ = [
     "category_paths",
     "category_tree",
+    "officer_passed_exam_kind",
     "question_citations",
     "question_data",
     "question_ids_with_amended_citations",

@@ -87,3 +87,59 @@ def exam(
     created.units.set(units)
     created.role_categories.set(role_categories)
     return created
+
+
+def attempt(
+    exam: Exam,
+    officer,
+    *,
+    responses: dict | None = None,
+    submit: bool = True,
+    number: int | None = None,
+    now: dt.datetime | None = None,
+    seed: int = 7,
+):
+    """An officer's attempt built straight from the models (paper frozen as at start: each item's content is
+    its QuestionVersion content). `responses` maps a Question (or its pk) to the response. With submit=True the attempt is finalised by hand (SUBMITTED) and graded by
+    exams.services.grading.attempt_grade."""
+    import random
+
+    from exams.models import Attempt, AttemptItem
+    from exams.services.grading import attempt_grade
+    from exams.services.papers import option_order, paper_materialize
+
+    now = now or timezone.now()
+    if number is None:
+        number = Attempt.objects.filter(exam=exam, officer=officer).count() + 1
+    created = Attempt.objects.create(
+        exam=exam,
+        officer=officer,
+        number=number,
+        seed=seed,
+        started_at=now - dt.timedelta(minutes=10),
+        deadline=now + dt.timedelta(minutes=exam.duration_minutes),
+    )
+    rng = random.Random(seed)
+    by_key = {getattr(key, "pk", key): value for key, value in (responses or {}).items()}
+    for position, drawn in enumerate(paper_materialize(paper=exam.paper, rng=rng), start=1):
+        content = drawn.version.content
+        response = by_key.get(drawn.question.pk)
+        AttemptItem.objects.create(
+            attempt=created,
+            position=position,
+            question=drawn.question,
+            version=drawn.version,
+            content=content,
+            option_order=option_order(content=content, shuffle=exam.paper.shuffle_options, rng=rng),
+            points=drawn.points,
+            response=response,
+            seq=1 if response is not None else 0,
+        )
+    if submit:
+        created.state = Attempt.State.SUBMITTED
+        created.submitted_at = now
+        created.finished_by = Attempt.FinishedBy.OFFICER
+        created.save(update_fields=["state", "submitted_at", "finished_by"])
+        attempt_grade(attempt=created, now=now)
+        created.refresh_from_db()
+    return created
