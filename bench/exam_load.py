@@ -1,0 +1,883 @@
+"""Exam-day load: N officers start one exam together, autosave every 15 s, submit; and a fault run.
+
+    .venv/bin/python -m bench exam_load seed [--officers 2000] [--questions 20]
+    .venv/bin/python -m bench exam_load run --n 500 [--interval 15 --jitter 3] [--fault] [--baseline-only 60]
+    .venv/bin/python -m bench exam_load login [--count 20]
+    .venv/bin/python -m bench exam_load profile
+    .venv/bin/python -m bench exam_load all      # seed, N = 250 500 1000 2000, then the fault run (N = 500)
+
+Everything runs on this machine: PostgreSQL database zfxt_bench (BENCH_DATABASE_URL), Redis db 15
+(BENCH_REDIS_URL), and the app under uvicorn (`config.asgi:application`, `--workers 2`, uvloop + httptools,
+DJANGO_SETTINGS_MODULE=config.settings.bench) started and stopped by this script on 127.0.0.1:8765.
+
+`seed` migrates the bench database and creates the officers (org.services.officer_provision; one shared
+password hash written afterwards, so seeding does not hash 2000 times), 20 active questions of every objective
+kind plus one case (exams.services.question_create) and a fixed paper. `run` creates a fresh published exam
+for the first N officers' units (each run starts from no attempt), creates one server-side session per officer
+(see docs/PERFORMANCE.md: N real logins would be N PBKDF2 hashes and allauth's 30 logins/min/IP limit),
+starts the server and drives the officers with asyncio + aiohttp:
+
+1. every officer opens a keep-alive connection (GET /healthz, in batches), then waits at a barrier;
+2. at once: POST /exams/<id>/start/, GET the attempt page, GET its state;
+3. one answer per save, a save every `interval` ± `jitter` seconds (uniform), each save with the attempt's
+   next seq, until every question is answered; then POST submit;
+4. meanwhile a baseline stream: POST /bench/baseline/ (login required, CSRF checked, one row written) from
+   random officers at a tenth of the save rate, so the ratio save p50 / baseline p50 is measured under the
+   same load.
+
+Latencies per request type (p50/p95/p99), errors by kind, and a check of every answer acknowledged with 2xx
+against the database (acked vs stored vs missing) are printed and written to bench/results/<name>.json.
+`--fault` SIGKILLs one uvicorn worker every 10 s while the load runs (uvicorn's supervisor starts a new one);
+clients resend the same (item, seq, response) on a connection error or a 5xx, as the exam page does.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import json
+import os
+import random
+import resource
+import secrets
+import signal
+import statistics
+import string
+import subprocess
+import sys
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+RESULTS = ROOT / "bench" / "results"
+HOST, PORT = "127.0.0.1", int(os.environ.get("BENCH_PORT", "8765"))
+BASE = f"http://{HOST}:{PORT}"
+PASSWORD = "Bench-pass-2026"
+PREFIX = "BZ"  # employee numbers of the seeded officers: BZ00001 ...
+BUREAU = "基准区城管局"
+PAPER_TITLE = "基准卷:2026年度学法考试(20题)"
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.bench")
+
+
+def django_setup() -> None:
+    import django
+
+    django.setup()
+
+
+# --------------------------------------------------------------------------- pure helpers (tested)
+
+
+def pct(values: list[float], p: float) -> float:
+    """Nearest-rank percentile (p in 0..100) of a non-empty list."""
+    ordered = sorted(values)
+    if not ordered:
+        raise ValueError("no values")
+    rank = max(1, -(-len(ordered) * p // 100))  # ceil(n * p / 100), at least 1
+    return ordered[int(rank) - 1]
+
+
+def summarize(values: list[float]) -> dict:
+    if not values:
+        return {"count": 0}
+    ms = [v * 1000 for v in values]
+    return {
+        "count": len(ms),
+        "p50_ms": round(pct(ms, 50), 1),
+        "p95_ms": round(pct(ms, 95), 1),
+        "p99_ms": round(pct(ms, 99), 1),
+        "max_ms": round(max(ms), 1),
+        "mean_ms": round(statistics.fmean(ms), 1),
+    }
+
+
+def csrf_secret() -> str:
+    """A token in Django's format (32 ASCII letters/digits): the cookie and the X-CSRFToken header carry it."""
+    alphabet = string.ascii_letters + string.digits
+    return "".join(secrets.choice(alphabet) for _ in range(32))
+
+
+def attempt_id_from(location: str) -> int | None:
+    """The attempt id in a URL like /exams/attempts/123/ (a redirect after start)."""
+    parts = [p for p in location.split("?")[0].split("/") if p]
+    for i, part in enumerate(parts[:-1]):
+        if part == "attempts" and parts[i + 1].isdigit():
+            return int(parts[i + 1])
+    return None
+
+
+def compare_acks(acked: dict[int, tuple[int, object]], stored: dict[int, tuple[int, object]]) -> dict:
+    """acked: item id -> (highest seq acknowledged with 2xx, its response); stored: item id -> (seq, response)
+    in the database. An answer is in the database when the item holds that seq (or a newer one, which can only
+    come from the same client) with that response."""
+    present, missing, different = 0, [], []
+    for item, (seq, response) in acked.items():
+        row = stored.get(item)
+        if row is None or row[0] < seq:
+            missing.append(item)
+        elif row[0] == seq and row[1] != response:
+            different.append(item)
+        else:
+            present += 1
+    return {
+        "acked": len(acked),
+        "in_db": present,
+        "missing": len(missing),
+        "different": len(different),
+        "missing_items": missing[:20],
+        "different_items": different[:20],
+    }
+
+
+def answer_for(content: dict, rng: random.Random) -> object:
+    """A plausible answer to a frozen question (right about 70% of the time)."""
+    kind = content.get("kind")
+    keys = [o["key"] for o in content.get("options", [])]
+    correct = [o["key"] for o in content.get("options", []) if o.get("correct")]
+    right = rng.random() < 0.7
+    if kind == "single":
+        return correct[0] if right and correct else rng.choice(keys)
+    if kind == "multiple":
+        return sorted(correct) if right else sorted(rng.sample(keys, 2))
+    if kind == "true_false":
+        truth = bool(content.get("answer_bool"))
+        return truth if right else not truth
+    if kind == "blank":
+        return (content.get("accepted") or ["事实"])[0] if right else "法律"
+    return "适用《城市市容和环境卫生管理条例》,先责令改正,告知陈述申辩权利,再依法作出处罚决定。"
+
+
+# --------------------------------------------------------------------------- seeding (sync, Django)
+
+QUESTIONS = [
+    ("single", "当场作出行政处罚决定的,执法人员应当在几日内报所属行政机关备案?", ["三日", "五日", "七日", "二日"], 3),
+    ("single", "行政处罚的追责时效一般为几年?", ["一年", "二年", "三年", "五年"], 1),
+    ("single", "执法人员当场收缴的罚款,应当自收缴之日起几日内交至行政机关?", ["二日", "五日", "七日", "十日"], 0),
+    ("single", "听证应当在举行几日前通知当事人及有关人员?", ["三日", "五日", "七日", "十日"], 2),
+    ("single", "行政机关作出行政处罚决定前,应当告知当事人的事项不包括:", ["事实", "理由", "依据", "执法人员住址"], 3),
+    (
+        "single",
+        "《城市市容和环境卫生管理条例》主管部门是:",
+        ["住房城乡建设主管部门", "公安机关", "市场监管部门", "交通部门"],
+        0,
+    ),
+    (
+        "single",
+        "对违法建设责令限期拆除的,当事人逾期不拆除的,可以:",
+        ["依法强制拆除", "罚款了事", "不予处理", "移交法院审理"],
+        0,
+    ),
+    ("single", "执法文书送达后,当事人拒绝签收的,可以:", ["留置送达", "口头告知", "作废重开", "公告三日"], 0),
+    ("multiple", "下列哪些属于行政处罚的种类?", ["警告、通报批评", "罚款", "记过", "暂扣许可证件"], (0, 1, 3)),
+    (
+        "multiple",
+        "行政执法三项制度包括:",
+        ["执法公示", "执法全过程记录", "重大执法决定法制审核", "执法考核排名"],
+        (0, 1, 2),
+    ),
+    (
+        "multiple",
+        "当事人有下列哪些情形的,应当从轻或者减轻处罚?",
+        ["主动消除违法行为危害后果", "受他人胁迫", "配合查处有立功表现", "多次违法"],
+        (0, 1, 2),
+    ),
+    ("multiple", "城管执法人员执法时应当:", ["出示执法证件", "使用执法记录仪", "告知权利", "收取现金罚款"], (0, 1, 2)),
+    (
+        "multiple",
+        "下列属于市容环境卫生违法行为的有:",
+        ["占道经营", "乱贴乱画", "随意倾倒垃圾", "依法设置广告"],
+        (0, 1, 2),
+    ),
+    ("true_false", "违法行为在二年内未被发现的,不再给予行政处罚。", None, True),
+    ("true_false", "初次违法且危害后果轻微并及时改正的,可以不予行政处罚。", None, True),
+    ("true_false", "执法人员可以由协管员单独实施行政处罚。", None, False),
+    ("true_false", "行政处罚决定书应当在宣告后当场交付当事人。", None, True),
+    ("true_false", "罚款可以由作出罚款决定的执法人员当场全额收取而无需出具票据。", None, False),
+    ("blank", "行政处罚的设定和实施,应当以____为依据。", None, ["事实", "事 实"]),
+    ("case", "某商户在人行道上摆摊占道经营,执法队员当场查获。请分析执法依据与处理程序。", None, None),
+]
+
+
+def seed(officers: int) -> dict:
+    from django.contrib.auth.hashers import make_password
+    from django.core.management import call_command
+    from django.db import transaction
+
+    from exams.formats.base import Option, QuestionData
+    from exams.models import Paper, PaperItem, Question
+    from exams.services import question_create
+    from org.models import Officer, User
+    from org.services import officer_provision, role_category_ensure, unit_ensure_path
+
+    t0 = time.perf_counter()
+    call_command("migrate", verbosity=0)
+    t_migrate = time.perf_counter() - t0
+    role = role_category_ensure(code="enforcer", name="执法人员")
+    squads = [unit_ensure_path(path=f"{BUREAU}/执法{i:02d}中队") for i in range(1, 11)]
+    existing = set(Officer.objects.filter(employee_no__startswith=PREFIX).values_list("employee_no", flat=True))
+    t1 = time.perf_counter()
+    made = 0
+    for i in range(1, officers + 1):
+        no = f"{PREFIX}{i:05d}"
+        if no in existing:
+            continue
+        officer_provision(
+            employee_no=no, name=f"基准队员{i}", unit=squads[i % len(squads)], role_category=role, enforcement_duty=True
+        )
+        made += 1
+    User.objects.filter(username__startswith=PREFIX).update(password=make_password(PASSWORD))
+    t_people = time.perf_counter() - t1
+    paper = Paper.objects.filter(title=PAPER_TITLE).first()
+    if paper is None:
+        with transaction.atomic():
+            paper = Paper.objects.create(title=PAPER_TITLE, mode=Paper.Mode.FIXED, shuffle_options=True)
+            for position, (kind, stem, options, key) in enumerate(QUESTIONS, start=1):
+                data = dict(
+                    kind=kind,
+                    stem=stem,
+                    points=Decimal("5"),
+                    category="基准/行政处罚法",
+                    explanation="依据《中华人民共和国行政处罚法》相关规定。",
+                )
+                if kind == "single":
+                    data["options"] = [Option(t, i == key) for i, t in enumerate(options)]
+                elif kind == "multiple":
+                    data["options"] = [Option(t, i in key) for i, t in enumerate(options)]
+                    data["scoring_mode"] = "all"
+                elif kind == "true_false":
+                    data["answer_bool"] = key
+                elif kind == "blank":
+                    data["accepted"] = key
+                else:
+                    data["rubric"] = "1. 适用条例第十四条;2. 先责令改正;3. 告知陈述申辩权利。"
+                q = question_create(data=QuestionData(**data), actor=None, status=Question.Status.ACTIVE)
+                PaperItem.objects.create(paper=paper, question=q, position=position)
+    return {
+        "migrate_s": round(t_migrate, 1),
+        "officers_made": made,
+        "people_s": round(t_people, 1),
+        "officers_total": Officer.objects.filter(employee_no__startswith=PREFIX).count(),
+        "paper": paper.pk,
+    }
+
+
+def make_exam(n: int, label: str):
+    from django.utils import timezone
+
+    from exams.models import Exam, Paper
+    from org.models import Unit
+
+    now = timezone.now()
+    paper = Paper.objects.get(title=PAPER_TITLE)
+    exam = Exam.objects.create(
+        title=f"2026年度行政执法人员学法考试(基准 {label})",
+        kind=Exam.Kind.ANNUAL,
+        year=timezone.localdate().year,
+        paper=paper,
+        status=Exam.Status.PUBLISHED,
+        opens_at=now - dt.timedelta(minutes=5),
+        closes_at=now + dt.timedelta(hours=3),
+        duration_minutes=60,
+        attempts_allowed=1,
+        pass_score=Decimal("60"),
+        published_at=now,
+    )
+    exam.units.set([Unit.objects.get(full_path=BUREAU)])
+    return exam
+
+
+def make_sessions(n: int) -> list[dict]:
+    """One server-side session per officer, as allauth's login leaves it (user id, backend, auth hash)."""
+    from importlib import import_module
+
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    from org.models import Officer
+
+    store_cls = import_module(settings.SESSION_ENGINE).SessionStore
+    officers = list(
+        Officer.objects.filter(employee_no__startswith=PREFIX).select_related("user").order_by("employee_no")[:n]
+    )
+    if len(officers) < n:
+        raise SystemExit(f"only {len(officers)} seeded officers; run `exam_load seed --officers {n}` first")
+    rows, out = [], []
+    expire = timezone.now() + dt.timedelta(days=1)
+    for officer in officers:
+        key = secrets.token_hex(16)
+        data = {
+            SESSION_KEY: str(officer.user.pk),
+            BACKEND_SESSION_KEY: settings.AUTHENTICATION_BACKENDS[0],
+            HASH_SESSION_KEY: officer.user.get_session_auth_hash(),
+        }
+        rows.append(Session(session_key=key, session_data=store_cls().encode(data), expire_date=expire))
+        out.append({"officer": officer.pk, "employee_no": officer.employee_no, "session": key, "csrf": csrf_secret()})
+    Session.objects.bulk_create(rows, batch_size=1000)
+    return out
+
+
+def stored_answers(attempt_ids: list[int]) -> dict[int, tuple[int, object]]:
+    from exams.models import AttemptItem
+
+    return {
+        pk: (seq, response)
+        for pk, seq, response in AttemptItem.objects.filter(attempt_id__in=attempt_ids).values_list(
+            "pk", "seq", "response"
+        )
+    }
+
+
+def attempt_states(attempt_ids: list[int]) -> dict:
+    from exams.models import Attempt
+
+    return dict(Counter(Attempt.objects.filter(pk__in=attempt_ids).values_list("state", flat=True)))
+
+
+def items_of(attempt_id: int) -> list[dict]:
+    """Fallback when neither the page nor the state JSON lists the items: read them as the page would show."""
+    from exams.models import AttemptItem
+
+    return [
+        {"id": pk, "content": content}
+        for pk, content in AttemptItem.objects.filter(attempt_id=attempt_id)
+        .order_by("position")
+        .values_list("pk", "content")
+    ]
+
+
+# --------------------------------------------------------------------------- server
+
+
+class Server:
+    def __init__(self, workers: int = 2, log: Path | None = None):
+        self.workers = workers
+        self.log_path = log or RESULTS / "server.log"
+        self.proc: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        env = dict(os.environ, DJANGO_SETTINGS_MODULE="config.settings.bench")
+        env.pop("DATABASE_URL", None)
+        self.log = open(self.log_path, "w")
+        self.proc = subprocess.Popen(
+            [
+                str(ROOT / ".venv/bin/uvicorn"),
+                "config.asgi:application",
+                "--host",
+                HOST,
+                "--port",
+                str(PORT),
+                "--workers",
+                str(self.workers),
+                "--loop",
+                "uvloop",
+                "--http",
+                "httptools",
+                "--no-access-log",
+                "--timeout-keep-alive",
+                "75",
+                "--backlog",
+                "4096",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        import urllib.request
+
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            try:
+                with urllib.request.urlopen(f"{BASE}/healthz", timeout=2) as r:
+                    if r.status == 200 and len(self.worker_pids()) == self.workers:
+                        # every worker answers: warm each one's imports with a few requests
+                        for _ in range(4 * self.workers):
+                            urllib.request.urlopen(f"{BASE}/healthz", timeout=5).read()
+                        return
+            except OSError:
+                pass
+            time.sleep(0.5)
+        raise RuntimeError(f"server did not come up; see {self.log_path}")
+
+    def worker_pids(self) -> list[int]:
+        if self.proc is None:
+            return []
+        try:
+            children = Path(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children").read_text().split()
+        except OSError:
+            return []
+        pids = []
+        for pid in children:
+            try:
+                cmd = Path(f"/proc/{pid}/cmdline").read_bytes()
+            except OSError:
+                continue
+            if b"multiprocessing" in cmd and b"resource_tracker" not in cmd:
+                pids.append(int(pid))
+        return pids
+
+    def cpu_seconds(self) -> float:
+        """utime + stime of the supervisor and its live workers (a killed worker's time is lost)."""
+        total = 0.0
+        tick = os.sysconf("SC_CLK_TCK")
+        for pid in [self.proc.pid, *self.worker_pids()] if self.proc else []:
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                total += (int(fields[11]) + int(fields[12])) / tick
+            except OSError:
+                pass
+        return total
+
+    def stop(self) -> None:
+        if self.proc is None:
+            return
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            self.proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait()
+        self.log.close()
+        self.proc = None
+
+
+def machine_busy() -> tuple[int, int]:
+    parts = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
+    values = list(map(int, parts))
+    idle = values[3] + values[4]
+    return sum(values) - idle, sum(values)
+
+
+# --------------------------------------------------------------------------- load (async)
+
+
+@dataclass
+class Stats:
+    latencies: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    errors: Counter = field(default_factory=Counter)
+    acked: dict[int, tuple[int, object]] = field(default_factory=dict)
+    sent: int = 0
+    retries: int = 0
+    attempts: list[int] = field(default_factory=list)
+    refused: Counter = field(default_factory=Counter)
+    kills: list[float] = field(default_factory=list)
+    done: int = 0
+
+
+class Examinee:
+    def __init__(self, info: dict, exam_id: int, args, stats: Stats, loop_start: float):
+        self.info = info
+        self.exam_id = exam_id
+        self.args = args
+        self.stats = stats
+        self.headers = {
+            "Cookie": f"sessionid={info['session']}; csrftoken={info['csrf']}",
+            "X-CSRFToken": info["csrf"],
+        }
+        self.rng = random.Random(info["officer"])
+        self.t0 = loop_start
+
+    async def request(self, http, kind: str, method: str, url: str, *, retry: bool, **kw):
+        """One logical request; resent on a connection error or a 5xx when `retry` (same body: same seq)."""
+        import aiohttp
+
+        headers = self.headers
+        if "body" in kw:
+            kw["data"] = json.dumps(kw.pop("body")).encode()
+            headers = {**self.headers, "Content-Type": "application/json"}
+        tries = 0
+        while True:
+            tries += 1
+            started = time.perf_counter()
+            try:
+                async with http.request(method, BASE + url, headers=headers, allow_redirects=False, **kw) as resp:
+                    body = await resp.read()
+                    elapsed = time.perf_counter() - started
+                    if resp.status >= 500:
+                        self.stats.errors[f"{kind} HTTP {resp.status}"] += 1
+                    elif resp.status >= 400 and not (kind == "save" and resp.status == 409):
+                        self.stats.errors[f"{kind} HTTP {resp.status}"] += 1
+                    else:
+                        self.stats.latencies[kind].append(elapsed)
+                        return resp.status, resp.headers, body
+            except (TimeoutError, aiohttp.ClientConnectionError) as exc:
+                self.stats.errors[f"{kind} {type(exc).__name__}"] += 1
+                resp = None
+            if not retry or tries >= self.args.max_tries:
+                return (resp.status if resp is not None else None), None, b""
+            self.stats.retries += 1
+            await asyncio.sleep(min(5.0, 0.25 * 2 ** min(tries, 4)) * (0.5 + self.rng.random()))
+
+    async def run(self, http, barrier: asyncio.Event) -> None:
+        await barrier.wait()
+        retry = True
+        status, headers, body = await self.request(
+            http,
+            "start",
+            "POST",
+            f"/exams/{self.exam_id}/start/",
+            retry=retry,
+            data=b"",
+        )
+        attempt_id = None
+        if status in (301, 302, 303) and headers is not None:
+            attempt_id = attempt_id_from(headers.get("Location", ""))
+        elif status == 200 and body[:1] == b"{":
+            data = json.loads(body)
+            attempt_id = data.get("attempt") or data.get("id") or attempt_id_from(data.get("url", ""))
+        if attempt_id is None:
+            self.stats.errors[f"start gave no attempt (HTTP {status})"] += 1
+            return
+        self.stats.attempts.append(attempt_id)
+        await self.request(http, "page", "GET", f"/exams/attempts/{attempt_id}/", retry=retry)
+        status, _h, body = await self.request(http, "state", "GET", f"/exams/attempts/{attempt_id}/state/", retry=retry)
+        items = None
+        if status == 200:
+            try:
+                state = json.loads(body)
+                items = state.get("items") if isinstance(state.get("items"), list) else None
+            except ValueError:
+                items = None
+        if not items or "content" not in items[0]:
+            items = await asyncio.get_running_loop().run_in_executor(None, items_of, attempt_id)
+        order = list(items)
+        seq = 0
+        for item in order:
+            await asyncio.sleep(max(0.5, self.args.interval + self.rng.uniform(-self.args.jitter, self.args.jitter)))
+            seq += 1
+            response = answer_for(item.get("content") or {}, self.rng)
+            payload = {"answers": [{"item": item["id"], "seq": seq, "response": response, "flagged": False}]}
+            self.stats.sent += 1
+            status, _h, body = await self.request(
+                http,
+                "save",
+                "POST",
+                f"/exams/attempts/{attempt_id}/answers/",
+                retry=True,
+                body=payload,
+            )
+            if status == 409:
+                self.stats.refused[json.loads(body).get("error", "?") if body else "?"] += 1
+                return
+            if status is not None and 200 <= status < 300:
+                try:
+                    acks = json.loads(body).get("acked", [])
+                except ValueError:
+                    acks = []
+                for ack in acks:
+                    if ack.get("item") == item["id"] and ack.get("seq") == seq:
+                        self.stats.acked[item["id"]] = (seq, response)
+        await asyncio.sleep(max(0.5, self.args.interval + self.rng.uniform(-self.args.jitter, self.args.jitter)))
+        await self.request(
+            http, "submit", "POST", f"/exams/attempts/{attempt_id}/submit/", retry=True, body={"answers": []}
+        )
+        self.stats.done += 1
+
+
+async def baseline_stream(http, officers: list[Examinee], rate: float, stop: asyncio.Event, stats: Stats) -> None:
+    rng = random.Random(7)
+    n = 0
+    tasks = set()
+    while not stop.is_set():
+        officer = rng.choice(officers)
+        n += 1
+        task = asyncio.create_task(
+            officer.request(http, "baseline", "POST", "/bench/baseline/", retry=False, body={"n": n})
+        )
+        tasks.add(task)
+        task.add_done_callback(tasks.discard)
+        try:
+            await asyncio.wait_for(stop.wait(), timeout=rng.expovariate(rate))
+        except TimeoutError:
+            pass
+    if tasks:
+        await asyncio.gather(*tasks)
+
+
+async def killer(server: Server, every: float, stop: asyncio.Event, stats: Stats, t0: float) -> None:
+    rng = random.Random(11)
+    while not stop.is_set():
+        try:
+            await asyncio.wait_for(stop.wait(), timeout=every)
+            return
+        except TimeoutError:
+            pass
+        pids = server.worker_pids()
+        if pids:
+            pid = rng.choice(pids)
+            try:
+                os.kill(pid, signal.SIGKILL)
+                stats.kills.append(round(time.perf_counter() - t0, 1))
+            except ProcessLookupError:
+                pass
+
+
+async def drive(people: list[dict], exam_id: int, args, server: Server) -> tuple[Stats, dict]:
+    import aiohttp
+
+    stats = Stats()
+    connector = aiohttp.TCPConnector(limit=0, limit_per_host=0, keepalive_timeout=70, force_close=False)
+    timeout = aiohttp.ClientTimeout(total=args.request_timeout)
+    phases = {}
+    async with aiohttp.ClientSession(
+        connector=connector, timeout=timeout, cookie_jar=aiohttp.DummyCookieJar(), skip_auto_headers=["User-Agent"]
+    ) as http:
+        t0 = time.perf_counter()
+        officers = [Examinee(p, exam_id, args, stats, t0) for p in people]
+        # Open the connections before the barrier, in batches (a TCP/accept ramp), each a keep-alive GET.
+        ramp_started = time.perf_counter()
+        for i in range(0, len(officers), args.ramp_batch):
+            batch = officers[i : i + args.ramp_batch]
+            await asyncio.gather(*(o.request(http, "warmup", "GET", "/healthz", retry=True) for o in batch))
+        phases["connect_ramp_s"] = round(time.perf_counter() - ramp_started, 1)
+        barrier, stop = asyncio.Event(), asyncio.Event()
+        if args.baseline_only:
+            rate = max(1.0, len(officers) / args.interval / 10)
+            task = asyncio.create_task(baseline_stream(http, officers, rate, stop, stats))
+            await asyncio.sleep(args.baseline_only)
+            stop.set()
+            await task
+            return stats, phases
+        runners = [asyncio.create_task(o.run(http, barrier)) for o in officers]
+        await asyncio.sleep(0.5)
+        started = time.perf_counter()
+        barrier.set()
+        side = [
+            asyncio.create_task(
+                baseline_stream(http, officers, max(1.0, len(officers) / args.interval / 10), stop, stats)
+            )
+        ]
+        if args.fault:
+            side.append(asyncio.create_task(killer(server, args.kill_every, stop, stats, started)))
+        await asyncio.gather(*runners)
+        stop.set()
+        await asyncio.gather(*side)
+        phases["load_s"] = round(time.perf_counter() - started, 1)
+    return stats, phases
+
+
+# --------------------------------------------------------------------------- commands
+
+
+def cmd_run(args) -> dict:
+    django_setup()
+    from django.db import connections
+
+    label = args.name or (f"fault-n{args.n}" if args.fault else f"n{args.n}")
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    exam = make_exam(args.n, label)
+    people = make_sessions(args.n)
+    connections.close_all()
+    server = Server(workers=args.workers, log=RESULTS / f"{label}-server.log")
+    server.start()
+    busy0, total0 = machine_busy()
+    ru0 = resource.getrusage(resource.RUSAGE_SELF)
+    srv0 = server.cpu_seconds()
+    try:
+        import uvloop
+
+        stats, phases = uvloop.run(drive(people, exam.pk, args, server))
+    finally:
+        srv1 = server.cpu_seconds()
+        server.stop()
+    ru1 = resource.getrusage(resource.RUSAGE_SELF)
+    busy1, total1 = machine_busy()
+    result = {
+        "name": label,
+        "n": args.n,
+        "exam": exam.pk,
+        "workers": args.workers,
+        "interval_s": args.interval,
+        "jitter_s": args.jitter,
+        "questions": len(QUESTIONS),
+        "fault": args.fault,
+        "phases": phases,
+        "latency": {kind: summarize(values) for kind, values in stats.latencies.items()},
+        "errors": dict(stats.errors),
+        "retries": stats.retries,
+        "refused": dict(stats.refused),
+        "submitted_clients": stats.done,
+        "attempts": len(set(stats.attempts)),
+        "machine_busy_pct": round(100 * (busy1 - busy0) / max(1, total1 - total0), 1),
+        "client_cpu_s": round(ru1.ru_utime + ru1.ru_stime - ru0.ru_utime - ru0.ru_stime, 1),
+        "server_cpu_s_live_workers": round(srv1 - srv0, 1) if not args.fault else None,
+        "kills": stats.kills,
+        "command": " ".join([".venv/bin/python -m bench exam_load", *sys.argv[1:]]),
+        "at": dt.datetime.now().isoformat(timespec="seconds"),
+    }
+    save, base = result["latency"].get("save", {}), result["latency"].get("baseline", {})
+    if save.get("count") and base.get("count"):
+        result["ratio_save_p50_to_baseline_p50"] = round(save["p50_ms"] / base["p50_ms"], 2)
+    if not args.baseline_only:
+        saves = stats.latencies.get("save", [])
+        if saves:
+            result["save_rate_per_s"] = round(len(saves) / phases["load_s"], 1)
+        result["answers"] = compare_acks(stats.acked, stored_answers(stats.attempts))
+        result["answers"]["save_requests_sent"] = stats.sent
+        result["attempt_states"] = attempt_states(stats.attempts)
+    (RESULTS / f"{label}.json").write_text(json.dumps(result, ensure_ascii=False, indent=2))
+    print(json.dumps(result, ensure_ascii=False, indent=2))
+    return result
+
+
+def cmd_login(args) -> dict:
+    """Real allauth logins (GET the form for the CSRF cookie, POST 工号 + password), timed; a few only."""
+    django_setup()
+    import re
+    import urllib.parse
+
+    import aiohttp
+
+    server = Server(workers=args.workers, log=RESULTS / "login-server.log")
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    server.start()
+
+    async def one(i: int, lat: list[float], codes: Counter) -> None:
+        async with aiohttp.ClientSession() as http:
+            async with http.get(f"{BASE}/accounts/login/") as r:
+                html = await r.text()
+            token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+            form = urllib.parse.urlencode(
+                {"csrfmiddlewaretoken": token, "login": f"{PREFIX}{i:05d}", "password": PASSWORD}
+            )
+            t = time.perf_counter()
+            async with http.post(
+                f"{BASE}/accounts/login/",
+                data=form,
+                allow_redirects=False,
+                headers={"Content-Type": "application/x-www-form-urlencoded"},
+            ) as r:
+                await r.read()
+                codes[r.status] += 1
+            lat.append(time.perf_counter() - t)
+
+    async def main() -> dict:
+        lat: list[float] = []
+        codes: Counter = Counter()
+        for i in range(1, args.count + 1):  # one after another: the cost of one login, not a queue
+            await one(i, lat, codes)
+        return {"sequential": summarize(lat), "status": dict(codes)}
+
+    try:
+        out = asyncio.run(main())
+    finally:
+        server.stop()
+    print(json.dumps(out, indent=2))
+    (RESULTS / "login.json").write_text(json.dumps(out, indent=2))
+    return out
+
+
+def cmd_profile(args) -> dict:
+    """Queries and time of one save / start / submit through Django's test client in this process."""
+    django_setup()
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from exams.models import AttemptItem
+    from org.models import Officer
+
+    exam = make_exam(1, "profile")
+    officer = Officer.objects.filter(employee_no__startswith=PREFIX).select_related("user").order_by("-employee_no")[0]
+    client = Client(enforce_csrf_checks=False)
+    client.force_login(officer.user)
+    out = {}
+    with CaptureQueriesContext(connection) as q:
+        r = client.post(f"/exams/{exam.pk}/start/")
+    out["start"] = {"status": r.status_code, "queries": len(q)}
+    attempt_id = (
+        attempt_id_from(r.headers.get("Location", ""))
+        if r.status_code in (301, 302, 303)
+        else (r.json().get("attempt") or r.json().get("id"))
+    )
+    items = list(AttemptItem.objects.filter(attempt_id=attempt_id).order_by("position").values_list("pk", "content"))
+    times = []
+    for seq, (pk, content) in enumerate(items, start=1):
+        body = json.dumps(
+            {
+                "answers": [
+                    {"item": pk, "seq": seq, "response": answer_for(content, random.Random(seq)), "flagged": False}
+                ]
+            }
+        )
+        with CaptureQueriesContext(connection) as q:
+            t = time.perf_counter()
+            r = client.post(f"/exams/attempts/{attempt_id}/answers/", body, content_type="application/json")
+            times.append(time.perf_counter() - t)
+        if seq == 2:
+            out["save"] = {"status": r.status_code, "queries": len(q), "sql": [x["sql"][:160] for x in q]}
+    out["save_in_process"] = summarize(times)
+    with CaptureQueriesContext(connection) as q:
+        r = client.post("/bench/baseline/", json.dumps({"n": 1}), content_type="application/json")
+    out["baseline"] = {"status": r.status_code, "queries": len(q), "sql": [x["sql"][:160] for x in q]}
+    with CaptureQueriesContext(connection) as q:
+        r = client.get(f"/exams/attempts/{attempt_id}/state/")
+    out["state"] = {"status": r.status_code, "queries": len(q)}
+    with CaptureQueriesContext(connection) as q:
+        r = client.post(
+            f"/exams/attempts/{attempt_id}/submit/", json.dumps({"answers": []}), content_type="application/json"
+        )
+    out["submit"] = {"status": r.status_code, "queries": len(q)}
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "profile.json").write_text(json.dumps(out, ensure_ascii=False, indent=2))
+    print(json.dumps(out, ensure_ascii=False, indent=2))
+    return out
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m bench exam_load", description=__doc__.split("\n\n")[0])
+    sub = p.add_subparsers(dest="cmd", required=True)
+    s = sub.add_parser("seed")
+    s.add_argument("--officers", type=int, default=2000)
+    for name in ("run", "all"):
+        r = sub.add_parser(name)
+        r.add_argument("--n", type=int, default=250)
+        r.add_argument("--interval", type=float, default=15.0)
+        r.add_argument("--jitter", type=float, default=3.0)
+        r.add_argument("--workers", type=int, default=2)
+        r.add_argument("--fault", action="store_true")
+        r.add_argument("--kill-every", type=float, default=10.0)
+        r.add_argument("--max-tries", type=int, default=30)
+        r.add_argument("--request-timeout", type=float, default=60.0)
+        r.add_argument("--ramp-batch", type=int, default=250)
+        r.add_argument("--baseline-only", type=float, default=0.0, help="seconds of baseline requests only")
+        r.add_argument("--name", default="")
+    lg = sub.add_parser("login")
+    lg.add_argument("--count", type=int, default=20)
+    lg.add_argument("--workers", type=int, default=2)
+    sub.add_parser("profile")
+    return p
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parser().parse_args(argv)
+    if args.cmd == "seed":
+        django_setup()
+        print(json.dumps(seed(args.officers), ensure_ascii=False))
+    elif args.cmd == "run":
+        cmd_run(args)
+    elif args.cmd == "login":
+        cmd_login(args)
+    elif args.cmd == "profile":
+        cmd_profile(args)
+    elif args.cmd == "all":
+        django_setup()
+        print(json.dumps(seed(2000), ensure_ascii=False))
+        for n in (250, 500, 1000, 2000):
+            args.n, args.fault, args.name = n, False, ""
+            cmd_run(args)
+        args.n, args.fault, args.name = 500, True, ""
+        cmd_run(args)
+
+
+if __name__ == "__main__":
+    main()
