@@ -228,7 +228,7 @@ def results_rows(*, attempts) -> list[dict]:
         {
             "attempt": a,
             "unit": a.officer.unit.name if a.officer.unit_id else "",
-            "unit_path": a.officer.unit.path if a.officer.unit_id else "",
+            "unit_path": a.officer.unit.full_path if a.officer.unit_id else "",
             "employee_no": a.officer.employee_no,
             "name": a.officer.name,
             "number": a.number,
@@ -328,3 +328,12 @@ def regrade_candidates(*, exam: Exam) -> list[dict]:
         for r in used
         if r["oldest"] < r["question__version_number"]
     ]
+
+
+def grader_candidates() -> list:
+    """Who may be chosen to mark: trainers (and HR / admins)."""
+    from org.models import RoleGrant, User
+
+    roles = (RoleGrant.Role.TRAINER, RoleGrant.Role.HR, RoleGrant.Role.ADMIN)
+    ids = RoleGrant.objects.filter(role__in=roles).values("user")
+    return list(User.objects.filter(pk__in=ids, is_active=True).order_by("username"))
