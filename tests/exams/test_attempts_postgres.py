@@ -1,0 +1,120 @@
+"""Races on PostgreSQL with real threads: submits, sweeps and proctors finalising the same overdue attempts give
+exactly one finalisation each; concurrent starts give one attempt; saves racing a submit never write into a
+graded attempt."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+
+import pytest
+from django.db import connections
+from django.utils import timezone
+
+from exams.models import Attempt, AttemptItem
+from exams.services.attempts import (
+    AnswerIn,
+    AttemptRefused,
+    attempt_save,
+    attempt_start,
+    attempt_submit,
+    attempts_sweep_overdue,
+)
+from org.models import AuditEntry
+from tests.exams import factories as f
+from tests.factories import OfficerFactory, RoleCategoryFactory
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+def run_together(*calls):
+    """Start every call at once (a barrier), each in its own thread and database connection."""
+    barrier = threading.Barrier(len(calls))
+    results, errors = [], []
+
+    def worker(call):
+        try:
+            barrier.wait()
+            results.append(call())
+        except Exception as exc:  # reported below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker, args=(call,)) for call in calls]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return results, errors
+
+
+def _exam(officers, **kw):
+    questions = [f.question(kind) for kind in ("single", "true_false", "blank")]
+    now = timezone.now()
+    return f.exam(f.fixed_paper(questions), officers=officers, opens_at=now - dt.timedelta(hours=3), **kw)
+
+
+def test_submits_and_sweeps_racing_finalise_each_overdue_attempt_once(postgres_only):
+    role = RoleCategoryFactory()
+    officers = [OfficerFactory(role_category=role) for _ in range(3)]
+    exam = _exam(officers, duration_minutes=30)
+    started = timezone.now() - dt.timedelta(hours=2)
+    attempts = [attempt_start(exam=exam, officer=o, now=started) for o in officers]
+    calls = []
+    for attempt in attempts:
+        calls += [lambda a=attempt: attempt_submit(attempt=Attempt.objects.get(pk=a.pk))] * 2
+    calls += [attempts_sweep_overdue] * 3
+    results, errors = run_together(*calls)
+    assert not errors, errors
+    swept = sum(r for r in results if isinstance(r, int))
+    assert swept <= len(attempts)
+    for attempt in attempts:
+        attempt.refresh_from_db()
+        assert attempt.state in (Attempt.State.GRADED, Attempt.State.RELEASED)
+        assert attempt.submitted_at == attempt.deadline
+        assert attempt.finished_by == Attempt.FinishedBy.DEADLINE
+        rows = AuditEntry.objects.filter(target_type="exams.Attempt", target_id=str(attempt.pk))
+        assert (
+            rows.filter(action__in=["attempt.submit", "attempt.finalize_deadline", "attempt.force_submit"]).count() == 1
+        )
+        assert rows.filter(action="attempt.grade").count() == 1
+
+
+def test_concurrent_starts_give_one_attempt(postgres_only):
+    officer = OfficerFactory(role_category=RoleCategoryFactory())
+    exam = _exam([officer], attempts_allowed=3)
+    results, errors = run_together(*[lambda: attempt_start(exam=exam, officer=officer)] * 6)
+    assert not errors, errors
+    assert len({a.pk for a in results}) == 1
+    assert Attempt.objects.filter(exam=exam, officer=officer).count() == 1
+    assert AttemptItem.objects.filter(attempt=results[0]).count() == 3
+    assert AuditEntry.objects.filter(action="attempt.start", target_id=str(results[0].pk)).count() == 1
+
+
+def test_saves_racing_a_submit_never_change_the_graded_attempt(postgres_only):
+    officer = OfficerFactory(role_category=RoleCategoryFactory())
+    exam = _exam([officer])
+    attempt = attempt_start(exam=exam, officer=officer)
+    item = attempt.items.get(position=2)  # true/false
+
+    def save(seq):
+        def call():
+            try:
+                return attempt_save(attempt=attempt, answers=[AnswerIn(item.pk, seq, seq % 2 == 0)])
+            except AttemptRefused:
+                return "refused"
+
+        return call
+
+    results, errors = run_together(
+        *[save(seq) for seq in range(1, 6)], lambda: attempt_submit(attempt=Attempt.objects.get(pk=attempt.pk))
+    )
+    assert not errors, errors
+    attempt.refresh_from_db()
+    item.refresh_from_db()
+    # whatever was saved before the submit is what was graded
+    graded_with = item.auto_score
+    assert graded_with is not None
+    expected = item.points if item.response is True else 0
+    assert graded_with == expected
