@@ -378,3 +378,13 @@ def test_discrimination_of_an_item_the_weak_answer_right():
     }
     assert stats[q1.pk]["p"] == 0.7 and stats[q1.pk]["d"] == 1.0
     assert stats[q2.pk]["p"] == 0.2 and stats[q2.pk]["d"] == -0.67
+
+
+def test_a_wrong_exam_answer_lands_in_the_real_wrong_book(officer):
+    from exams.models import WrongBookEntry
+
+    single, tf = f.question("single"), f.question("true_false")
+    exam = f.exam(f.fixed_paper([single, tf]), officers=[officer])
+    f.attempt(exam, officer, responses={single: "B", tf: True})
+    entries = list(WrongBookEntry.objects.filter(officer=officer, cleared_at__isnull=True))
+    assert [(e.question_id, e.source) for e in entries] == [(single.pk, "exam")]
