@@ -1,9 +1,10 @@
-"""Exams pages: attempts. The officer's exam page and its JSON API (state, autosave, submit), and the proctor's
-extend / force-submit actions. Thin: parse input, call one service or selector, answer.
+"""Exams pages: attempts. The officer's exam page and its JSON API (state, autosave, submit). The proctor's
+extend / force-submit buttons live on the monitor (authoring views) and call services.attempts. Thin: parse
+input, call one service or selector, answer.
 
 Access: an officer reaches only their own attempts (anyone else gets 404, a trainer included: nobody answers
 for an officer). The JSON endpoints answer 401 JSON instead of a login redirect, so the page can tell the officer
-that the session expired while the answers stay in the browser. Proctor actions: trainers, HR and admins.
+that the session expired while the answers stay in the browser.
 """
 
 from __future__ import annotations
@@ -17,13 +18,11 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from org.models import Officer
-from org.scopes import roles_of
 
 from ..models import Attempt, Exam
 from ..policy import review_visible
@@ -88,7 +87,7 @@ def _api(view):
 
 def _answers(request: HttpRequest) -> list[AnswerIn]:
     """The JSON body {"answers": [{"item": id, "seq": n, "response": ..., "flagged": bool}]} (may be empty)."""
-    if not request.body:
+    if not request.body or request.content_type != "application/json":
         return []
     try:
         body = json.loads(request.body)
@@ -217,62 +216,10 @@ def attempt_submit(request: HttpRequest, attempt_id: int) -> JsonResponse:
     )
 
 
-# --- the proctor ------------------------------------------------------------------------------------------
-
-
-def _proctor_attempt(request: HttpRequest, attempt_id: int) -> Attempt:
-    if not roles_of(request.user).may_use_cms:
-        raise PermissionDenied(_("只有培训师和人事可以执行监考操作。"))
-    return get_object_or_404(Attempt.objects.select_related("exam", "officer"), pk=attempt_id)
-
-
-def _back(request: HttpRequest, attempt: Attempt) -> HttpResponse:
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return redirect(target)
-    return redirect(_url("exams:exam_monitor", attempt.exam_id))
-
-
-@login_required
-@require_POST
-def attempt_extend(request: HttpRequest, attempt_id: int) -> HttpResponse:
-    attempt = _proctor_attempt(request, attempt_id)
-    try:
-        minutes = int(request.POST.get("minutes", ""))
-    except ValueError:
-        minutes = 0
-    try:
-        services.attempt_extend(
-            attempt=attempt, minutes=minutes, actor=request.user, reason=request.POST.get("reason", "")
-        )
-    except AttemptRefused as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(
-            request, _("已为%(name)s延长 %(minutes)s 分钟。") % {"name": attempt.officer.name, "minutes": minutes}
-        )
-    return _back(request, attempt)
-
-
-@login_required
-@require_POST
-def attempt_force_submit(request: HttpRequest, attempt_id: int) -> HttpResponse:
-    attempt = _proctor_attempt(request, attempt_id)
-    try:
-        services.attempt_force_submit(attempt=attempt, actor=request.user, reason=request.POST.get("reason", ""))
-    except AttemptRefused as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("已强制%(name)s交卷。") % {"name": attempt.officer.name})
-    return _back(request, attempt)
-
-
 urlpatterns = [
     path("<int:exam_id>/start/", attempt_start, name="attempt_start"),
     path("attempts/<int:attempt_id>/", attempt_page, name="attempt_page"),
     path("attempts/<int:attempt_id>/state/", attempt_state, name="attempt_state"),
     path("attempts/<int:attempt_id>/answers/", attempt_save, name="attempt_save"),
     path("attempts/<int:attempt_id>/submit/", attempt_submit, name="attempt_submit"),
-    path("attempts/<int:attempt_id>/extend/", attempt_extend, name="attempt_extend"),
-    path("attempts/<int:attempt_id>/force-submit/", attempt_force_submit, name="attempt_force_submit"),
 ]
