@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from org.models import Officer
 
@@ -97,7 +98,7 @@ class PracticeFeedback:
 def question_current_version(question: Question) -> QuestionVersion:
     version = question.versions.order_by("-number").first()
     if version is None:
-        raise PracticeRefused("该题暂无可用版本。")
+        raise PracticeRefused(_("该题暂无可用版本。"))
     return version
 
 
@@ -114,7 +115,7 @@ def practice_answer(
     points = right), store it and apply the wrong-answer book rule. Case-analysis questions are self-checked:
     the officer compares their answer with the rubric and says whether they got it (`self_assessed`)."""
     if question.status != Question.Status.ACTIVE:
-        raise PracticeRefused("该题已停用,不能练习。")
+        raise PracticeRefused(_("该题已停用,不能练习。"))
     version = question_current_version(question)
     content = version.content
     top = grading.max_score(content)
@@ -123,7 +124,7 @@ def practice_answer(
         correct = got >= top
     else:
         if self_assessed is None:
-            raise PracticeRefused("案例分析题请对照评分要点自评。")
+            raise PracticeRefused(_("案例分析题请对照评分要点自评。"))
         correct = bool(self_assessed)
         got = top if correct else Decimal("0.00")
     answer = PracticeAnswer.objects.create(

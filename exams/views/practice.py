@@ -215,7 +215,7 @@ def practice_screen(request: HttpRequest, sid: str) -> HttpResponse:
                 right=right,
                 wrong=answered - right,
                 answered=answered,
-                open_wrong=sel.practice_choices(officer=officer).wrong,
+                open_wrong=len(sel.open_wrong_question_ids(officer=officer)),
             ),
         )
     question = Question.objects.filter(pk=ids[pos]).first()
