@@ -14,6 +14,7 @@ import secrets
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -221,8 +222,10 @@ def practice_screen(request: HttpRequest, sid: str) -> HttpResponse:
     question = Question.objects.filter(pk=ids[pos]).first()
     result = data["results"].get(str(pos))
     context = dict(base, question=question, last=pos + 1 >= len(ids))
+    answer = None
     if result is not None:
-        answer = PracticeAnswer.objects.select_related("version").get(pk=result["answer"], officer=officer)
+        answer = PracticeAnswer.objects.select_related("version").filter(pk=result["answer"], officer=officer).first()
+    if answer is not None:
         context["feedback"] = _feedback(answer)
         context["public"] = {
             "kind": answer.version.content["kind"],
@@ -285,11 +288,16 @@ def practice_answer(request: HttpRequest, sid: str) -> HttpResponse:
         if response is None:
             messages.error(request, _("请先作答。"))
             return screen
+    # A double tap sends two posts that both read the session before either saved it: count only the first.
+    once = f"exams:practice:{officer.pk}:{sid}:{pos}"
+    if not cache.add(once, 1, timeout=600):
+        return screen
     try:
         feedback = svc.practice_answer(
             officer=officer, question=question, response=response, now=timezone.now(), self_assessed=self_assessed
         )
     except svc.PracticeRefused as exc:
+        cache.delete(once)
         messages.error(request, str(exc))
         return screen
     data["results"][str(pos)] = {"answer": feedback.answer.pk, "correct": feedback.correct}

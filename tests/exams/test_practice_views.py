@@ -184,6 +184,19 @@ def test_empty_answer_and_answer_for_another_question_are_not_recorded(client, o
     assert PracticeAnswer.objects.get().correct is True
 
 
+def test_a_double_tap_counts_once_even_when_both_posts_read_the_old_session(client, officer, bank):
+    client.force_login(officer.user)
+    sid = _sid(_start(client, scope="violation", value="占道经营"))
+    stale = client.session["exams_practice"]
+    _answer(client, sid, bank["single"], "A")
+    session = client.session
+    session["exams_practice"] = stale  # the second tap read the session before the first one saved it
+    session.save()
+    _answer(client, sid, bank["single"], "A")
+    assert PracticeAnswer.objects.count() == 1
+    assert WrongBookEntry.objects.get().wrong_count == 1
+
+
 def test_graded_on_the_current_version(client, officer, trainer):
     from exams import services
 
