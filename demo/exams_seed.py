@@ -3,6 +3,12 @@ type and several categories. Idempotent (questions already in the bank are skipp
 
 from __future__ import annotations
 
+import datetime as dt
+import random
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
 from exams import services
 from exams.formats.base import ParseResult
 from exams.formats.xlsx import question_from_values
@@ -204,4 +210,204 @@ def seed_exams() -> dict:
             raise ValueError("; ".join(str(e) for e in errors))
         parsed.questions.append(question)
     report = services.questions_import(parsed=parsed, actor=_demo_author(), source="demo")
-    return {"created": len(report.created), "total": len(BANK)}
+    papers_and_exams = seed_papers_and_exams()
+    return {"created": len(report.created), "total": len(BANK), **papers_and_exams}
+
+
+# --- papers and exams ------------------------------------------------------------------------------------
+
+ANNUAL = "2026年度行政执法人员学法考试"
+QUALIFICATION = "行政执法资格考试(新招录人员)"
+QUIZ = "《行政处罚法》简易程序课程测验"
+PRACTICE = "学法考试模拟练习"
+CLOSED = "2026年上半年执法规范专题考试"
+RESULTS_FOR = 30  # officers with graded results in the closed exam
+
+
+def _category(path: str):
+    from exams.models import QuestionCategory
+
+    return QuestionCategory.objects.get(full_path=path)
+
+
+def _paper(title: str, *, mode: str, author, rules=(), questions=(), shuffle_questions=True):
+    """The paper of that title, built once through the authoring services."""
+    from exams.models import Paper
+    from exams.services import papers
+
+    paper = Paper.objects.filter(title=title).first()
+    if paper is not None:
+        return paper
+    paper = papers.paper_create(
+        actor=author, title=title, mode=mode, shuffle_questions=shuffle_questions, shuffle_options=True
+    )
+    for kind, category, count, points in rules:
+        papers.paper_rule_add(
+            paper=paper, actor=author, kind=kind, category=_category(category) if category else None,
+            count=count, points_each=Decimal(points),
+        )
+    for question in questions:
+        papers.paper_item_add(paper=paper, question=question, actor=author)
+    return paper
+
+
+def _exam(title: str, *, paper, author, publish_at, units=(), role_categories=(), **fields):
+    from exams.models import Exam
+    from exams.services import exams
+
+    exam = Exam.objects.filter(title=title).first()
+    if exam is not None:
+        return exam, False
+    exam = exams.exam_create(
+        actor=author, paper=paper, title=title, units=list(units), role_categories=list(role_categories), **fields
+    )
+    return exams.exam_publish(exam=exam, actor=author, now=publish_at), True
+
+
+def _pick(kind: str, prefix: str, n: int):
+    from exams.models import Question
+
+    return list(
+        Question.objects.filter(kind=kind, status=Question.Status.ACTIVE, category__full_path__startswith=prefix)
+        .order_by("pk")[:n]
+    )
+
+
+def _answer(content: dict, right: bool, rng: random.Random):
+    kind = content["kind"]
+    keys = [o["key"] for o in content["options"]]
+    correct = [o["key"] for o in content["options"] if o["correct"]]
+    if kind == "single":
+        return correct[0] if right else rng.choice([k for k in keys if k not in correct])
+    if kind == "multiple":
+        return correct if right else correct[:1]
+    if kind == "true_false":
+        return content["answer_bool"] if right else not content["answer_bool"]
+    if kind == "blank":
+        return content["accepted"][0] if right else "不清楚"
+    return "依法责令改正,告知当事人陈述申辩权利。"
+
+
+def _seed_results(exam, *, officers, now_base: dt.datetime) -> int:
+    """Graded sittings of a closed exam, taken through the attempts engine at times inside its window."""
+    from exams.models import Attempt
+    from exams.services import attempts
+
+    if Attempt.objects.filter(exam=exam).exists():
+        return 0
+    rng = random.Random(2026)
+    for number, officer in enumerate(officers):
+        start = now_base + dt.timedelta(minutes=7 * number)
+        attempt = attempts.attempt_start(exam=exam, officer=officer, now=start)
+        skill = rng.uniform(0.45, 0.98)
+        answers = [
+            attempts.AnswerIn(item_id=item.pk, seq=1, response=_answer(item.content, rng.random() < skill, rng))
+            for item in attempt.items.all()
+        ]
+        attempts.attempt_submit(attempt=attempt, answers=answers, now=start + dt.timedelta(minutes=25))
+    return len(officers)
+
+
+def seed_papers_and_exams() -> dict:
+    """Papers and exams of the demo bureau: the annual law exam open now for the whole bureau, a qualification
+    exam for new recruits coming up, a course quiz and a mock exam always open, and a closed exam with graded
+    results. Idempotent: papers and exams are keyed by title."""
+    from django.utils import timezone
+
+    from exams.models import Exam, Paper
+    from org.models import Officer, RoleCategory, Unit
+
+    author = _demo_author()
+    from demo.org_seed import BUREAU
+
+    bureau = Unit.objects.filter(full_path=BUREAU).first()
+    if author is None or bureau is None:
+        return {"exams": 0, "results": 0}
+    now = timezone.now()
+    today = timezone.localdate()
+    tz = timezone.get_current_timezone()
+
+    def at(day: dt.date, hour: int = 0, minute: int = 0) -> dt.datetime:
+        return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=tz)
+
+    year = today.year
+    year_end = at(dt.date(year, 12, 31), 23, 59)
+    if year_end < now + dt.timedelta(days=7):
+        year_end = now + dt.timedelta(days=40)
+    annual_paper = _paper(
+        "2026年度学法考试试卷(随机抽题)", mode=Paper.Mode.DRAW, author=author,
+        rules=[("single", "", 12, 2), ("multiple", "", 8, 4), ("true_false", "", 15, 2), ("blank", "", 7, 2)],
+    )
+    qualification_paper = _paper(
+        "行政执法资格考试试卷(A卷)", mode=Paper.Mode.FIXED, author=author, shuffle_questions=False,
+        questions=[*_pick("single", "", 10), *_pick("multiple", "", 6), *_pick("true_false", "", 10),
+                   *_pick("case", "", 2)],
+    )
+    quiz_paper = _paper(
+        "简易程序课程测验卷", mode=Paper.Mode.FIXED, author=author,
+        questions=[*_pick("single", "行政处罚法/简易程序", 3), *_pick("multiple", "行政处罚法/简易程序", 2),
+                   *_pick("true_false", "行政处罚法/简易程序", 2), *_pick("blank", "行政处罚法/简易程序", 1)],
+    )
+    practice_paper = _paper(
+        "学法考试模拟卷(随机抽题)", mode=Paper.Mode.DRAW, author=author,
+        rules=[("single", "", 5, 4), ("true_false", "", 10, 4), ("multiple", "", 5, 8)],
+    )
+    closed_paper = _paper(
+        "执法规范专题考试卷", mode=Paper.Mode.FIXED, author=author,
+        questions=[*_pick("single", "城市管理执法", 4), *_pick("multiple", "城市管理执法", 4),
+                   *_pick("true_false", "城市管理执法", 5), *_pick("single", "行政处罚法/普通程序", 3)],
+    )
+    recruits = RoleCategory.objects.filter(code="recruit")
+    published = 0
+    common = dict(show_score="submit", show_answers="close", show_explanations="close")
+    instructions = _("请在规定时间内独立完成。开始后计时不暂停,答案自动保存,到时自动交卷。")
+    _e, new = _exam(
+        ANNUAL, paper=annual_paper, author=author, publish_at=now, units=[bureau], kind=Exam.Kind.ANNUAL,
+        year=year, opens_at=min(at(today - dt.timedelta(days=20)), now - dt.timedelta(hours=1)), closes_at=year_end,
+        duration_minutes=90, attempts_allowed=2, pass_score=Decimal(60), makeup_attempts=1,
+        credit_category="law_exam", credit_hours=Decimal(40), instructions=instructions, **common,
+    )
+    published += new
+    _e, new = _exam(
+        QUALIFICATION, paper=qualification_paper, author=author, publish_at=now, units=[bureau],
+        role_categories=recruits, kind=Exam.Kind.QUALIFICATION, year=year,
+        opens_at=at(today + dt.timedelta(days=14), 9), closes_at=at(today + dt.timedelta(days=14), 12),
+        duration_minutes=120, attempts_allowed=1, pass_score=_pass_mark(qualification_paper), instructions=instructions,
+        show_score="close", show_answers="never", show_explanations="never", double_marking=True,
+    )
+    published += new
+    always = dict(opens_at=at(dt.date(year, 1, 1)), closes_at=at(dt.date(year + 1, 12, 31), 23, 59))
+    _e, new = _exam(
+        QUIZ, paper=quiz_paper, author=author, publish_at=now, units=[bureau], kind=Exam.Kind.QUIZ, year=year,
+        duration_minutes=20, attempts_allowed=3, pass_score=_pass_mark(quiz_paper), show_score="submit", show_answers="submit",
+        show_explanations="submit", **always,
+    )
+    published += new
+    _e, new = _exam(
+        PRACTICE, paper=practice_paper, author=author, publish_at=now, units=[bureau], kind=Exam.Kind.PRACTICE,
+        year=year, duration_minutes=45, attempts_allowed=50, pass_score=Decimal(60), show_score="submit",
+        show_answers="submit", show_explanations="submit", one_question_per_page=False, **always,
+    )
+    published += new
+    closed_opens = at(dt.date(year, 6, 10), 9) if today > dt.date(year, 7, 1) else now - dt.timedelta(days=30)
+    closed, new = _exam(
+        CLOSED, paper=closed_paper, author=author, publish_at=closed_opens - dt.timedelta(days=3), units=[bureau],
+        kind=Exam.Kind.QUIZ, year=year, opens_at=closed_opens, closes_at=closed_opens + dt.timedelta(days=5),
+        duration_minutes=60, attempts_allowed=1, pass_score=_pass_mark(closed_paper),
+        show_score="submit", show_answers="close", show_explanations="close",
+    )
+    published += new
+    takers = list(
+        Officer.objects.filter(status=Officer.Status.ACTIVE, unit__path__startswith=bureau.path)
+        .exclude(employee_no__in=["hr01", "trainer01", "leader01"])
+        .order_by("employee_no")[: RESULTS_FOR * 4 : 4]
+    )
+    results = _seed_results(closed, officers=takers, now_base=closed_opens + dt.timedelta(hours=1))
+    return {"exams": published, "results": results}
+
+
+def _pass_mark(paper) -> Decimal:
+    """60% of the paper's total, the bureaus' usual pass mark."""
+    from exams.services.papers import paper_check
+
+    return (paper_check(paper=paper).total_points * Decimal("0.6")).quantize(Decimal("1"))

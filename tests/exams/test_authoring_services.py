@@ -157,7 +157,10 @@ def test_publish_checks_paper_pass_score_audience_and_notifies(trainer, monkeypa
     pushed = []
     monkeypatch.setattr(exam_services, "notice_push", lambda **kw: pushed.append(kw))
     squad = unit("测试区城管局/执法一中队")
-    inside, outside = OfficerFactory(unit=unit("测试区城管局/执法一中队/一分队")), OfficerFactory(unit=unit("测试区城管局/执法二中队"))
+    inside, outside = (
+        OfficerFactory(unit=unit("测试区城管局/执法一中队/一分队")),
+        OfficerFactory(unit=unit("测试区城管局/执法二中队")),
+    )
     _singles(2)
     paper = _draw_paper(trainer, count=3)  # needs 3, only 2 exist
     exam = exam_services.exam_create(actor=trainer, paper=paper, **_exam_fields(pass_score=Decimal("10")))

@@ -220,3 +220,30 @@ def test_exam_create_and_publish_through_the_pages(client, world, setup, monkeyp
     response = client.post(reverse("exams:exam_publish", args=[exam.pk]), follow=True)
     exam.refresh_from_db()
     assert exam.status == Exam.Status.PUBLISHED, response.content.decode()
+
+
+def test_proctor_extends_and_forces_through_the_attempts_engine(client, world, setup, monkeypatch):  # noqa: F811
+    from exams.services import attempts as attempt_services
+
+    monkeypatch.setattr(attempt_services, "attempt_push", lambda **kw: None)
+    exam, attempt = setup["exam"], setup["attempt"]
+    other = Attempt.objects.create(
+        exam=exam, officer=world.a2, number=1, seed=2, started_at=timezone.now(), deadline=attempt.deadline
+    )
+    client.force_login(world.trainer)
+    json = {"HTTP_ACCEPT": "application/json"}
+    url = reverse("exams:exam_proctor_extend", args=[exam.pk, attempt.pk])
+    assert client.post(url, {"minutes": "10"}, **json).status_code == 409  # no reason
+    reply = client.post(url, {"minutes": "10", "reason": "设备故障"}, **json)
+    assert reply.status_code == 200 and "延时 10 分钟" in reply.json()["message"]
+    attempt.refresh_from_db()
+    assert attempt.extended_minutes == 10
+    response = client.post(reverse("exams:exam_extend_all", args=[exam.pk]), {"minutes": "5", "reason": "停电"})
+    assert response.status_code == 302
+    attempt.refresh_from_db(), other.refresh_from_db()
+    assert (attempt.extended_minutes, other.extended_minutes) == (15, 5)
+    force = reverse("exams:exam_proctor_force_submit", args=[exam.pk, other.pk])
+    assert client.post(force, {"reason": "违纪"}, **json).status_code == 200
+    other.refresh_from_db()
+    assert other.state != Attempt.State.IN_PROGRESS and other.finished_by == Attempt.FinishedBy.PROCTOR
+    assert client.post(force, {"reason": "违纪"}, **json).status_code == 409
