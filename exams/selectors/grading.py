@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import pandas as pd
 from django.db.models import Count, F, Min, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from org.scopes import officers_visible_to, roles_of
 
@@ -110,7 +111,7 @@ def response_text(content: dict, response) -> str:
         from ..formats.base import parse_bool_word
 
         value = response if isinstance(response, bool) else parse_bool_word(response)
-        return {True: "正确", False: "错误"}.get(value, str(response))
+        return {True: _("正确"), False: _("错误")}.get(value, str(response))
     return str(response)
 
 
@@ -119,7 +120,7 @@ def correct_text(content: dict) -> str:
     if kind in ("single", "multiple"):
         return "".join(sorted(grading.correct_keys(content)))
     if kind == "true_false":
-        return "正确" if content.get("answer_bool") else "错误"
+        return _("正确") if content.get("answer_bool") else _("错误")
     if kind == "blank":
         return " / ".join(content.get("accepted") or [])
     return content.get("rubric", "")
