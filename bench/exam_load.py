@@ -561,7 +561,7 @@ class Examinee:
         stop = asyncio.Event()
         ping = asyncio.create_task(self.heartbeat(http, attempt_id, stop)) if self.args.heartbeat else None
         try:
-            for item in items:
+            for item in items[: self.args.answers or None]:
                 await asyncio.sleep(self.pause())
                 seq = int(item.get("seq") or 0) + 1  # per item, above the stored floor, as the page counts
                 response = answer_for(item.get("content") or item, self.rng)
@@ -732,6 +732,7 @@ def cmd_run(args) -> dict:
         "jitter_s": args.jitter,
         "heartbeat_s": args.heartbeat,
         "questions": len(QUESTIONS),
+        "answers_per_officer": args.answers or len(QUESTIONS),
         "fault": args.fault,
         "phases": phases,
         "latency": {kind: summarize(values) for kind, values in stats.latencies.items()},
@@ -875,6 +876,7 @@ def parser() -> argparse.ArgumentParser:
         r.add_argument("--n", type=int, default=250)
         r.add_argument("--interval", type=float, default=15.0)
         r.add_argument("--jitter", type=float, default=3.0)
+        r.add_argument("--answers", type=int, default=0, help="answer only the first K questions (0 = all)")
         r.add_argument("--heartbeat", type=float, default=15.0, help="the page's state ping; 0 = none")
         r.add_argument("--workers", type=int, default=2)
         r.add_argument("--fault", action="store_true")

@@ -68,7 +68,17 @@ def load(officer_count: int, row_count: int) -> dict:
         copy_rows(
             raw,
             "org_user",
-            ["password", "is_superuser", "username", "first_name", "last_name", "email", "is_staff", "is_active", "date_joined"],
+            [
+                "password",
+                "is_superuser",
+                "username",
+                "first_name",
+                "last_name",
+                "email",
+                "is_staff",
+                "is_active",
+                "date_joined",
+            ],
             (("!", False, f"B{i:07d}", "", "", "", False, True, now) for i in range(officer_count)),
         )
         raw.execute("SELECT id, username FROM org_user WHERE username LIKE 'B%%' ORDER BY username")
@@ -76,9 +86,29 @@ def load(officer_count: int, row_count: int) -> dict:
         copy_rows(
             raw,
             "org_officer",
-            ["user_id", "employee_no", "name", "unit_id", "role_category_id", "enforcement_duty", "status", "created_at", "updated_at"],
+            [
+                "user_id",
+                "employee_no",
+                "name",
+                "unit_id",
+                "role_category_id",
+                "enforcement_duty",
+                "status",
+                "created_at",
+                "updated_at",
+            ],
             (
-                (uid, f"B{i:07d}", "基准人员", squads[i % len(squads)].pk, roles[i % len(roles)][0], True, "active", now, now)
+                (
+                    uid,
+                    f"B{i:07d}",
+                    "基准人员",
+                    squads[i % len(squads)].pk,
+                    roles[i % len(roles)][0],
+                    True,
+                    "active",
+                    now,
+                    now,
+                )
                 for i, uid in enumerate(user_ids)
             ),
         )
@@ -150,7 +180,11 @@ def load(officer_count: int, row_count: int) -> dict:
         raw.execute("SELECT count(*) FROM learning_creditentry")
         loaded = raw.fetchone()[0]
     return {
-        "people_s": t_people, "copy_s": t_copy, "index_s": t_index, "rows": loaded, "officers": len(officer_ids),
+        "people_s": t_people,
+        "copy_s": t_copy,
+        "index_s": t_index,
+        "rows": loaded,
+        "officers": len(officer_ids),
         "squad": squads[0],
     }
 
@@ -190,7 +224,11 @@ def bench_hours(repeat: int, squad) -> dict:
         selectors.officer_hours_for_year(officer=officer, year=2026)
         single.append(time.perf_counter() - start)
     return {
-        "selector": sel, "baseline": base, "unit": unit_times, "unit_size": scoped.count(), "single": single,
+        "selector": sel,
+        "baseline": base,
+        "unit": unit_times,
+        "unit_size": scoped.count(),
+        "single": single,
     }
 
 
@@ -203,8 +241,15 @@ def bench_heartbeat(beats: int) -> dict:
     from org.models import Officer
 
     spec = LessonStudySpec(
-        lesson_id=1, course_id=1, title="基准课时", credited_minutes=10_000, credit_category_code="rule_of_law",
-        course_year=2026, has_video=False, video_duration_seconds=None, check_questions=[],
+        lesson_id=1,
+        course_id=1,
+        title="基准课时",
+        credited_minutes=10_000,
+        credit_category_code="rule_of_law",
+        course_year=2026,
+        has_video=False,
+        video_duration_seconds=None,
+        check_questions=[],
     )
     catalog.lesson_study_spec = lambda *, lesson_id: spec if lesson_id == 1 else None
     catalog.course_lesson_ids = lambda *, course_id: [1]
@@ -272,8 +317,12 @@ def main() -> None:
         )
         h = bench_hours(args.repeat, info["squad"])
         sel_p50, base_p50 = statistics.median(h["selector"]), statistics.median(h["baseline"])
-        print(f"requirements_frame (all {info['officers']:,} officers, year 2026): p50 {sel_p50:.2f} s, p95 {pct(h['selector'], 95):.2f} s")
-        print(f"hand-written SQL GROUP BY (same sums):            p50 {base_p50:.2f} s, p95 {pct(h['baseline'], 95):.2f} s")
+        print(
+            f"requirements_frame (all {info['officers']:,} officers, year 2026): p50 {sel_p50:.2f} s, p95 {pct(h['selector'], 95):.2f} s"
+        )
+        print(
+            f"hand-written SQL GROUP BY (same sums):            p50 {base_p50:.2f} s, p95 {pct(h['baseline'], 95):.2f} s"
+        )
         print(f"ratio selector / SQL: {sel_p50 / base_p50:.2f}")
         print(
             f"unit view rows for one 中队 ({h['unit_size']:,} officers): p50 {statistics.median(h['unit']) * 1000:.0f} ms, "
