@@ -32,6 +32,7 @@
     return { seq: {}, pending: {} };
   }
   function persist() {
+    if (finished) { return; }  // the attempt is over: the store was cleared and must stay so
     try { window.localStorage.setItem(STORE_KEY, JSON.stringify(store)); } catch (e) { /* quota: keep in memory */ }
   }
   function pendingList() { return Object.keys(store.pending).map(function (k) { return store.pending[k]; }); }
@@ -180,8 +181,13 @@
     (body.items || []).forEach(reveal);
   }
 
-  function closed(body) {
+  function forget() {
     finished = true;
+    try { window.localStorage.removeItem(STORE_KEY); } catch (e) { /* ignore */ }
+  }
+
+  function closed(body) {
+    forget();  // the server accepts nothing more for this attempt
     status("closed");
     if (body.error) { notice(body.error); }
     setTimeout(function () { window.location.assign(body.result_url || cfg.result_url); }, body.error ? 2500 : 0);
@@ -243,8 +249,7 @@
       request("POST", cfg.submit_url, { answers: pendingList() }).then(function (body) {
         if (body._code === 401) { submitting = false; lostLogin(); return; }
         if (body._code === 200) {
-          finished = true;
-          try { window.localStorage.removeItem(STORE_KEY); } catch (e) { /* ignore */ }
+          forget();
           window.location.assign(body.result_url || cfg.result_url);
           return;
         }
