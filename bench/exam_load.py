@@ -866,6 +866,34 @@ def cmd_profile(args) -> dict:
     return out
 
 
+def cmd_report(args) -> None:
+    """A markdown table of the runs in bench/results/*.json (the figures docs/PERFORMANCE.md quotes)."""
+    rows = []
+    for name in args.names:
+        r = json.loads((RESULTS / f"{name}.json").read_text())
+        lat = r["latency"]
+
+        def f(kind: str, key: str, lat: dict = lat) -> str:
+            value = lat.get(kind, {}).get(key)
+            return "–" if value is None else f"{value:,.0f}"
+
+        errors = ", ".join(f"{k}: {v}" for k, v in sorted(r["errors"].items())) or "0"
+        answers = r.get("answers", {})
+        rows.append(
+            f"| {r['n']:,} | {f('start', 'p95_ms')} | {f('save', 'p50_ms')} | {f('save', 'p95_ms')} "
+            f"| {f('save', 'p99_ms')} | {f('baseline', 'p50_ms')} | {r.get('ratio_save_p50_to_baseline_p50', '–')} "
+            f"| {f('state', 'p50_ms')} / {f('state', 'p95_ms')} | {f('submit', 'p95_ms')} "
+            f"| {r.get('save_rate_per_s', '–')} | {answers.get('acked', '–')} / {answers.get('missing', '–')} "
+            f"| {errors} |"
+        )
+    print(
+        "| N | start p95 | save p50 | save p95 | save p99 | baseline p50 | save/baseline | state p50 / p95 "
+        "| submit p95 | saves/s | acked / missing | errors (count) |"
+    )
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+    print("\n".join(rows))
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m bench exam_load", description=__doc__.split("\n\n")[0])
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -891,6 +919,8 @@ def parser() -> argparse.ArgumentParser:
     lg.add_argument("--count", type=int, default=20)
     lg.add_argument("--workers", type=int, default=2)
     sub.add_parser("profile")
+    rp = sub.add_parser("report")
+    rp.add_argument("names", nargs="+", help="result names, e.g. n250 n500")
     return p
 
 
@@ -905,6 +935,8 @@ def main(argv: list[str] | None = None) -> None:
         cmd_login(args)
     elif args.cmd == "profile":
         cmd_profile(args)
+    elif args.cmd == "report":
+        cmd_report(args)
     elif args.cmd == "all":
         django_setup()
         print(json.dumps(seed(2000), ensure_ascii=False))
