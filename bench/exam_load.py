@@ -813,56 +813,91 @@ def cmd_login(args) -> dict:
 
 
 def cmd_profile(args) -> dict:
-    """Queries and time of one save / start / submit through Django's test client in this process."""
+    """Per request type, through Django's test client in this one process (no HTTP server, no concurrency):
+    SQL queries, wall time and this process's CPU time (Python + Django; PostgreSQL's own CPU excluded), over
+    `--officers` sittings of the bench paper. What a request costs when nothing else competes for the cores."""
     django_setup()
+    import cProfile
+    import io
+    import pstats
+
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from exams.models import AttemptItem
     from org.models import Officer
 
-    exam = make_exam(1, "profile")
-    officer = Officer.objects.filter(employee_no__startswith=PREFIX).select_related("user").order_by("-employee_no")[0]
-    client = Client(HTTP_HOST=HOST)
-    client.force_login(officer.user)
-    out = {}
-    with CaptureQueriesContext(connection) as q:
-        r = client.post(f"/exams/{exam.pk}/start/")
-    out["start"] = {"status": r.status_code, "queries": len(q)}
-    attempt_id = attempt_id_from(r.headers.get("Location", ""))
-    assert attempt_id, (r.status_code, r.headers.get("Location"))
-    items = list(AttemptItem.objects.filter(attempt_id=attempt_id).order_by("position").values_list("pk", "content"))
-    times = []
-    for seq, (pk, content) in enumerate(items, start=1):
-        body = json.dumps(
-            {
-                "answers": [
-                    {"item": pk, "seq": seq, "response": answer_for(content, random.Random(seq)), "flagged": False}
-                ]
-            }
-        )
+    exam = make_exam(args.officers, "profile")
+    officers = Officer.objects.filter(employee_no__startswith=PREFIX).select_related("user").order_by("-employee_no")
+    wall: dict[str, list[float]] = defaultdict(list)
+    cpu: dict[str, list[float]] = defaultdict(list)
+    queries: dict[str, int] = {}
+    sql: dict[str, list[str]] = {}
+    profiles: dict[str, cProfile.Profile] = {}
+
+    def timed(kind: str, call):
+        profiler = profiles.setdefault(kind, cProfile.Profile()) if args.cprofile else None
         with CaptureQueriesContext(connection) as q:
-            t = time.perf_counter()
-            r = client.post(f"/exams/attempts/{attempt_id}/answers/", body, content_type="application/json")
-            times.append(time.perf_counter() - t)
-        if seq == 2:
-            out["save"] = {"status": r.status_code, "queries": len(q), "sql": [x["sql"][:160] for x in q]}
-    out["save_in_process"] = summarize(times)
-    with CaptureQueriesContext(connection) as q:
-        r = client.post("/bench/baseline/", json.dumps({"n": 1}), content_type="application/json")
-    out["baseline"] = {"status": r.status_code, "queries": len(q), "sql": [x["sql"][:160] for x in q]}
-    with CaptureQueriesContext(connection) as q:
-        r = client.get(f"/exams/attempts/{attempt_id}/state/")
-    out["state"] = {"status": r.status_code, "queries": len(q)}
-    with CaptureQueriesContext(connection) as q:
-        r = client.post(
-            f"/exams/attempts/{attempt_id}/submit/", json.dumps({"answers": []}), content_type="application/json"
+            c, t = time.process_time(), time.perf_counter()
+            if profiler:
+                profiler.enable()
+            response = call()
+            if profiler:
+                profiler.disable()
+            wall[kind].append(time.perf_counter() - t)
+            cpu[kind].append(time.process_time() - c)
+        assert response.status_code < 400, (kind, response.status_code)
+        queries[kind] = len(q)
+        sql[kind] = [x["sql"][:140] for x in q]
+        return response
+
+    for officer in officers[: args.officers]:
+        client = Client(HTTP_HOST=HOST)
+        client.force_login(officer.user)
+        r = timed("start", lambda c=client: c.post(f"/exams/{exam.pk}/start/"))
+        attempt_id = attempt_id_from(r.headers.get("Location", ""))
+        page = timed("page", lambda c=client, a=attempt_id: c.get(f"/exams/attempts/{a}/"))
+        items = page_items(page.content.decode())
+        rng = random.Random(attempt_id)
+        for item in items:
+            body = json.dumps({"answers": [{"item": item["id"], "seq": 1, "response": answer_for(item, rng)}]})
+            timed(
+                "save",
+                lambda c=client, a=attempt_id, b=body: c.post(
+                    f"/exams/attempts/{a}/answers/", b, content_type="application/json"
+                ),
+            )
+            timed("state", lambda c=client, a=attempt_id: c.get(f"/exams/attempts/{a}/state/"))
+            timed(
+                "baseline",
+                lambda c=client: c.post("/bench/baseline/", json.dumps({"n": 1}), content_type="application/json"),
+            )
+        timed(
+            "submit",
+            lambda c=client, a=attempt_id: c.post(
+                f"/exams/attempts/{a}/submit/", json.dumps({"answers": []}), content_type="application/json"
+            ),
         )
-    out["submit"] = {"status": r.status_code, "queries": len(q)}
+    out = {
+        kind: {
+            "queries": queries[kind],
+            "wall": summarize(wall[kind]),
+            "cpu_ms_p50": round(pct(cpu[kind], 50) * 1000, 1),
+            "cpu_ms_mean": round(statistics.fmean(cpu[kind]) * 1000, 1),
+        }
+        for kind in wall
+    }
+    out["sql"] = {kind: sql[kind] for kind in ("save", "baseline")}
+    out["officers"] = args.officers
+    if args.cprofile:
+        out["cprofile"] = {}
+        for kind, profiler in profiles.items():
+            buffer = io.StringIO()
+            pstats.Stats(profiler, stream=buffer).sort_stats("cumulative").print_stats(25)
+            out["cprofile"][kind] = buffer.getvalue().splitlines()[:60]
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "profile.json").write_text(json.dumps(out, ensure_ascii=False, indent=2))
-    print(json.dumps(out, ensure_ascii=False, indent=2))
+    print(json.dumps({k: v for k, v in out.items() if k not in ("sql", "cprofile")}, ensure_ascii=False, indent=2))
     return out
 
 
@@ -918,7 +953,9 @@ def parser() -> argparse.ArgumentParser:
     lg = sub.add_parser("login")
     lg.add_argument("--count", type=int, default=20)
     lg.add_argument("--workers", type=int, default=2)
-    sub.add_parser("profile")
+    pf = sub.add_parser("profile")
+    pf.add_argument("--officers", type=int, default=10)
+    pf.add_argument("--cprofile", action="store_true")
     rp = sub.add_parser("report")
     rp.add_argument("names", nargs="+", help="result names, e.g. n250 n500")
     return p
