@@ -333,8 +333,7 @@ def regrade_candidates(*, exam: Exam) -> list[dict]:
 
 def grader_candidates() -> list:
     """Who may be chosen to mark: trainers (and HR / admins)."""
-    from org.models import RoleGrant, User
+    from org import selectors as org_selectors
+    from org.models import RoleGrant
 
-    roles = (RoleGrant.Role.TRAINER, RoleGrant.Role.HR, RoleGrant.Role.ADMIN)
-    ids = RoleGrant.objects.filter(role__in=roles).values("user")
-    return list(User.objects.filter(pk__in=ids, is_active=True).order_by("username"))
+    return org_selectors.users_with_roles(RoleGrant.Role.TRAINER, RoleGrant.Role.HR, RoleGrant.Role.ADMIN)
