@@ -93,3 +93,35 @@ def test_answers_survive_a_network_drop_and_a_reload_and_all_reach_the_database(
     assert final["single"] == "A" and sorted(final["multiple"]) == ["A", "B"] and final["true_false"] is True
     assert final["blank"] == "事实" and final["case"].endswith("先责令改正。")
     assert page.evaluate(f"window.localStorage.getItem('zfxt.attempt.{attempt.pk}')") is None
+
+
+def test_session_expiry_keeps_the_answer_and_the_page_resends_it_after_login_again(page, live_server, login):
+    from exams.services.attempts import attempt_start
+
+    officer = OfficerFactory(unit=unit("测试区城管局/执法一中队/一分队"), role_category=RoleCategoryFactory())
+    questions = [f.question(kind) for kind in ("single", "true_false")]
+    exam = f.exam(f.fixed_paper(questions, shuffle_options=False), officers=[officer], one_question_per_page=False)
+    attempt = attempt_start(exam=exam, officer=officer)
+    sections = {i.content["kind"]: page.locator(f"#q-{i.pk}") for i in attempt.items.all()}
+
+    login(page, live_server, officer.employee_no, PASSWORD)
+    page.goto(f"/exams/attempts/{attempt.pk}/")
+    status = page.locator("#attempt-status")
+    sections["single"].locator("label", has_text="二日").click()
+    expect(status).to_have_text(SAVED)
+
+    page.context.clear_cookies()  # the session is gone (expired, or logged out elsewhere)
+    sections["true_false"].locator("label", has_text="错误").click()
+    expect(status).to_have_text("登录已过期,请重新登录,答案已暂存")
+    assert _responses(attempt)["true_false"] is None
+
+    with page.expect_navigation():
+        page.locator("#attempt-login a").click()
+    page.fill("#id_login", officer.employee_no)
+    page.fill("#id_password", PASSWORD)
+    with page.expect_navigation():
+        page.press("#id_password", "Enter")
+    assert page.url.endswith(f"/exams/attempts/{attempt.pk}/")
+    expect(sections["true_false"].locator("input[value=false]")).to_be_checked()
+    expect(status).to_have_text(SAVED)
+    assert _responses(attempt) == {"single": "D", "true_false": False}
