@@ -6,6 +6,18 @@ from tests.factories import OfficerFactory, unit
 
 
 @pytest.fixture(autouse=True)
+def _chinese_first():
+    """Every test starts in the default language: a request in English (the language cookie) leaves English active
+    in the test thread, and messages built outside a request (import warnings, services) would follow it."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     """Rate limits and TOTP replay guards live in the cache: every test starts clean."""
     cache.clear()
