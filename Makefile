@@ -43,9 +43,11 @@ seed: migrate
 run: seed
 	$(BIN)/python manage.py collectstatic --noinput -v0
 	@echo "执法学堂: http://$(HOST):$(PORT)/"
+	$(BIN)/python manage.py sweep_attempts --loop 30 & sweeper=$$!; trap 'kill $$sweeper' EXIT INT TERM; \
 	$(BIN)/uvicorn config.asgi:application --host $(HOST) --port $(PORT)
 
 worker: install
+	$(BIN)/python manage.py sweep_attempts --loop 30 & sweeper=$$!; trap 'kill $$sweeper' EXIT INT TERM; \
 	$(BIN)/python manage.py db_worker
 
 lint: $(STAMP)
