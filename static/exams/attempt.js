@@ -123,12 +123,12 @@
         value = item.options.filter(function (o) { return item.correct.indexOf(o.key) >= 0; }).map(function (o) { return o.label; }).join("");
       } else if (Array.isArray(value)) { value = value.join(" / "); }
       else if (value === true || value === false) { value = labels[String(value)]; }
-      p.textContent = labels.key_label + value;
+      p.textContent = labels.key_label + " " + value;
       box.appendChild(p);
     }
     if (item.explanation) {
       var e = document.createElement("p");
-      e.textContent = labels.expl_label + item.explanation;
+      e.textContent = labels.expl_label + " " + item.explanation;
       box.appendChild(e);
     }
     box.hidden = false;
