@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from org.models import Officer, RoleCategory, Unit
 
 from .models import Exam, Paper, PaperRule, Question, QuestionCategory
+from .services.exams import EXAM_FIELDS
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -51,27 +52,8 @@ class CancelForm(forms.Form):
     reason = forms.CharField(label=_("取消原因"), max_length=300)
 
 
-EXAM_FORM_FIELDS = [
-    "title",
-    "kind",
-    "year",
-    "instructions",
-    "opens_at",
-    "closes_at",
-    "duration_minutes",
-    "attempts_allowed",
-    "pass_score",
-    "makeup_attempts",
-    "makeup_opens_at",
-    "makeup_closes_at",
-    "show_score",
-    "show_answers",
-    "show_explanations",
-    "one_question_per_page",
-    "double_marking",
-    "marking_tolerance",
-    "credit_hours",
-]
+# The exam's own fields as the form edits them: the paper, credit category and course are chosen separately.
+EXAM_FORM_FIELDS = [name for name in EXAM_FIELDS if name not in ("paper", "credit_category", "course_id")]
 
 
 class ExamForm(forms.Form):
