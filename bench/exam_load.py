@@ -520,7 +520,7 @@ class Examinee:
                     else:
                         self.stats.latencies[kind].append(elapsed)
                         return resp.status, resp.headers, body
-            except (TimeoutError, aiohttp.ClientConnectionError) as exc:
+            except (TimeoutError, aiohttp.ClientError) as exc:  # also a body cut off by a killed worker
                 self.stats.errors[f"{kind} {type(exc).__name__}"] += 1
                 resp = None
             if not retry or tries >= self.args.max_tries:
@@ -689,6 +689,10 @@ async def drive(people: list[dict], exam_id: int, args, server: Server) -> tuple
         for task in cut:  # bounded in time whatever happens: report, never hang
             task.cancel()
         stats.cut_off = len(cut)
+        for task in finished:  # a client that died of an exception is a harness failure: count it, say what
+            if not task.cancelled() and task.exception() is not None:
+                exc = task.exception()
+                stats.errors[f"client crashed: {type(exc).__name__}: {str(exc)[:80]}"] += 1
         stop.set()
         await asyncio.gather(*side)
         phases["load_s"] = round(time.perf_counter() - started, 1)
