@@ -216,7 +216,12 @@ def attempt_save(*, attempt: Attempt, answers: Iterable[AnswerIn], now: dt.datet
         overdue = now > locked.deadline + _grace()
         if not overdue:
             result = SaveResult(attempt=locked)
-            contents = dict(AttemptItem.objects.filter(attempt=locked).values_list("pk", "content"))
+            # Only the answered items' content (to validate the response): a save carries one or a few answers.
+            contents = dict(
+                AttemptItem.objects.filter(attempt=locked, pk__in=[a.item_id for a in answers]).values_list(
+                    "pk", "content"
+                )
+            )
             for answer in answers:
                 if answer.item_id not in contents:
                     continue
@@ -224,7 +229,12 @@ def attempt_save(*, attempt: Attempt, answers: Iterable[AnswerIn], now: dt.datet
                 applied = AttemptItem.objects.filter(
                     pk=answer.item_id, attempt_id=locked.pk, seq__lt=answer.seq
                 ).update(response=response, seq=answer.seq, flagged=bool(answer.flagged), saved_at=now)
-                stored = AttemptItem.objects.filter(pk=answer.item_id).values_list("seq", flat=True).get()
+                # Applied: the stored seq is this one. Not applied (stale): tell the page the newer stored seq.
+                stored = (
+                    answer.seq
+                    if applied
+                    else AttemptItem.objects.filter(pk=answer.item_id).values_list("seq", flat=True).get()
+                )
                 result.acked.append(
                     {"item": answer.item_id, "seq": answer.seq, "applied": bool(applied), "stored": stored}
                 )
