@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from org.models import Officer, RoleCategory, Unit, User
 from org.services import audit_record, notice_push
 
-from ..models import Attempt, Exam, Paper
+from ..models import Attempt, Exam, Paper, ReviewWhen
 from ..selectors.audience import exam_audience
 from .papers import AuthoringRefused, paper_check
 
@@ -94,6 +94,10 @@ def exam_validate(exam: Exam) -> list[str]:
         problems.append(_("学时类别「%(code)s」不存在。") % {"code": exam.credit_category})
     if exam.credit_hours is not None and exam.credit_hours < 0:
         problems.append(_("授予学时不能为负数。"))
+    formal = exam.kind in (Exam.Kind.ANNUAL, Exam.Kind.QUALIFICATION)
+    if formal and ReviewWhen.DURING in (exam.show_answers, exam.show_explanations):
+        # Showing the key while the sitting is open would let an officer correct answers from it.
+        problems.append(_("学法考试和执法资格考试不能在答题时显示答案或解析。"))
     return problems
 
 

@@ -153,6 +153,17 @@ def test_exam_create_validates_windows_and_credit(trainer):
     assert exam.status == Exam.Status.DRAFT and exam.created_by == trainer
 
 
+def test_formal_exams_cannot_show_the_key_while_answering(trainer):
+    paper = f.fixed_paper([f.question()])
+    for kind in (Exam.Kind.ANNUAL, Exam.Kind.QUALIFICATION):
+        with pytest.raises(AuthoringRefused, match="不能在答题时显示答案或解析"):
+            exam_services.exam_create(actor=trainer, paper=paper, **_exam_fields(kind=kind, show_answers="during"))
+    practice = exam_services.exam_create(
+        actor=trainer, paper=paper, **_exam_fields(kind=Exam.Kind.PRACTICE, show_answers="during")
+    )
+    assert practice.show_answers == "during"
+
+
 def test_publish_checks_paper_pass_score_audience_and_notifies(trainer, monkeypatch):
     pushed = []
     monkeypatch.setattr(exam_services, "notice_push", lambda **kw: pushed.append(kw))
