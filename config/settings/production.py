@@ -22,3 +22,15 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# Under ASGI every request runs its database work in a thread of its own, so persistent connections
+# (CONN_MAX_AGE) are not reused between requests: PostgreSQL gets psycopg's connection pool instead (one per
+# worker process; DB_POOL_MAX connections each). DB_POOL=false returns to CONN_MAX_AGE.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.bool("DB_POOL", default=True):  # noqa: F405
+    DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = False  # noqa: F405
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {  # noqa: F405
+        "min_size": 2,
+        "max_size": env.int("DB_POOL_MAX", default=16),
+        "timeout": env.float("DB_POOL_TIMEOUT", default=30.0),
+    }
