@@ -981,10 +981,13 @@ def main(argv: list[str] | None = None) -> None:
     elif args.cmd == "all":
         django_setup()
         print(json.dumps(seed(2000), ensure_ascii=False))
+        answers, max_seconds = args.answers, args.max_seconds
         for n in (250, 500, 1000, 2000):
             args.n, args.fault, args.name = n, False, ""
+            # as in docs/PERFORMANCE.md: N = 2000 answers 8 questions and stops after 1500 s at the latest
+            args.answers, args.max_seconds = (8, 1500.0) if n == 2000 else (answers, max_seconds)
             cmd_run(args)
-        args.n, args.fault, args.name = 500, True, ""
+        args.n, args.fault, args.name, args.answers, args.max_seconds = 500, True, "", answers, max_seconds
         cmd_run(args)
 
 
