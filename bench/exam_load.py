@@ -782,7 +782,7 @@ def cmd_login(args) -> dict:
     server.start()
 
     async def one(i: int, lat: list[float], codes: Counter) -> None:
-        async with aiohttp.ClientSession() as http:
+        async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:  # an IP host
             async with http.get(f"{BASE}/accounts/login/") as r:
                 html = await r.text()
             token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
