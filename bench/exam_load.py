@@ -213,6 +213,26 @@ QUESTIONS = [
 ]
 
 
+def database_ensure() -> str:
+    """Create the bench database (settings NAME) on its server when it does not exist yet."""
+    import psycopg
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    params = {
+        "host": db["HOST"] or None,
+        "port": db["PORT"] or None,
+        "user": db["USER"] or None,
+        "password": db["PASSWORD"] or None,
+        "dbname": "postgres",
+    }
+    with psycopg.connect(**{k: v for k, v in params.items() if v}, autocommit=True) as conn:
+        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [db["NAME"]]).fetchone() is None:
+            conn.execute(f'CREATE DATABASE "{db["NAME"]}"')
+            return "created"
+    return "exists"
+
+
 def seed(officers: int) -> dict:
     from django.contrib.auth.hashers import make_password
     from django.core.management import call_command
@@ -224,6 +244,7 @@ def seed(officers: int) -> dict:
     from org.models import Officer, User
     from org.services import officer_provision, role_category_ensure, unit_ensure_path
 
+    database = database_ensure()
     t0 = time.perf_counter()
     call_command("migrate", verbosity=0)
     t_migrate = time.perf_counter() - t0
@@ -268,6 +289,7 @@ def seed(officers: int) -> dict:
                 q = question_create(data=QuestionData(**data), actor=None, status=Question.Status.ACTIVE)
                 PaperItem.objects.create(paper=paper, question=q, position=position)
     return {
+        "database": database,
         "migrate_s": round(t_migrate, 1),
         "officers_made": made,
         "people_s": round(t_people, 1),
