@@ -14,6 +14,7 @@ from org.scopes import officers_visible_to, roles_of
 
 from ..models import Attempt, Exam, Paper
 from ..policy import exam_final_close, review_visible
+from .attempts import exam_eligibility
 from .audience import exam_audience, exams_for_officer
 
 ONLINE_SECONDS = 90
@@ -46,11 +47,7 @@ class OfficerExam:
 
 
 def _eligibility(*, exam: Exam, officer: Officer, now: dt.datetime):
-    """A's exam_eligibility (the one rule of who may start); None until that module exists."""
-    try:
-        from .attempts import exam_eligibility
-    except ImportError:
-        return None
+    """The one rule of who may start (selectors.attempts.exam_eligibility)."""
     return exam_eligibility(exam=exam, officer=officer, now=now)
 
 

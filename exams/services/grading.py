@@ -18,6 +18,7 @@ from org.services import audit_record
 from .. import grading
 from ..models import Attempt, AttemptItem, Exam, ExamGrader, MarkingTask, Question, Regrade
 from ..policy import review_visible
+from .practice import wrong_book_record
 
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
@@ -37,10 +38,6 @@ def _item_auto_score(item: AttemptItem) -> Decimal:
 
 def _wrong_book(*, attempt: Attempt, item: AttemptItem, now: dt.datetime) -> None:
     """Objective answers feed the officer's wrong-answer book (the practice area owns the rule)."""
-    try:
-        from .practice import wrong_book_record
-    except ImportError:  # the practice area has not landed yet
-        return
     wrong_book_record(
         officer=attempt.officer,
         question=item.question,

@@ -2,8 +2,6 @@
 credit flip, the exam credit exactly once, release by policy, officer_passed_exam_kind, item statistics."""
 
 import datetime as dt
-import sys
-import types
 from decimal import Decimal
 
 import pytest
@@ -79,9 +77,7 @@ def test_case_answers_wait_for_marking_and_the_attempt_stays_submitted(officer):
 
 def test_wrong_objective_answers_go_to_the_wrong_book_through_practice(officer, monkeypatch):
     calls = []
-    fake = types.ModuleType("exams.services.practice")
-    fake.wrong_book_record = lambda **kw: calls.append(kw)
-    monkeypatch.setitem(sys.modules, "exams.services.practice", fake)
+    monkeypatch.setattr(grading_services, "wrong_book_record", lambda **kw: calls.append(kw))
     single, tf, case = f.question("single"), f.question("true_false"), f.question("case")
     exam = f.exam(f.fixed_paper([single, tf, case]), officers=[officer])
 
