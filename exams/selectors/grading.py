@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 import pandas as pd
-from django.db.models import Count, F, Min, Q, QuerySet
+from django.db.models import Count, F, Max, Min, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from org.scopes import officers_visible_to, roles_of
@@ -275,23 +275,23 @@ def question_statistics(*, attempts) -> list[dict]:
     graded = [a for a in attempts if a.state in GRADED_STATES and a.score is not None]
     if not graded:
         return []
-    items = AttemptItem.objects.filter(attempt__in=[a.pk for a in graded], score__isnull=False).values(
-        "attempt_id", "question_id", "points", "score", "content"
-    )
+    scored = AttemptItem.objects.filter(attempt__in=[a.pk for a in graded], score__isnull=False)
     frame = pd.DataFrame.from_records(
         [
-            {
-                "attempt": r["attempt_id"],
-                "question": r["question_id"],
-                "share": float(r["score"]) / float(r["points"]),
-                "stem": r["content"].get("stem", ""),
-                "kind": r["content"].get("kind", ""),
-            }
-            for r in items
+            {"attempt": r["attempt_id"], "question": r["question_id"], "share": float(r["score"]) / float(r["points"])}
+            for r in scored.values("attempt_id", "question_id", "points", "score")
         ]
     )
     if frame.empty:
         return []
+    # Stem and kind as frozen in one sitting per question (not every sitting's whole content JSON).
+    sample_ids = scored.values("question_id").annotate(last=Max("pk")).values_list("last", flat=True)
+    frozen = {
+        question_id: content
+        for question_id, content in AttemptItem.objects.filter(pk__in=list(sample_ids)).values_list(
+            "question_id", "content"
+        )
+    }
     totals = sorted(((float(a.score), a.pk) for a in graded), reverse=True)
     n = len(totals)
     group = max(1, int(math.floor(GROUP_SHARE * n + 0.5)))
@@ -306,8 +306,8 @@ def question_statistics(*, attempts) -> list[dict]:
         rows.append(
             {
                 "question": int(question_id),
-                "stem": sub["stem"].iloc[-1],
-                "kind": str(kinds.get(sub["kind"].iloc[-1], "")),
+                "stem": frozen[question_id].get("stem", ""),
+                "kind": str(kinds.get(frozen[question_id].get("kind", ""), "")),
                 "n": int(len(sub)),
                 "p": round(float(sub["share"].mean()), 2),
                 "d": d,

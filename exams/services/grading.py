@@ -53,16 +53,18 @@ def attempt_grade(*, attempt: Attempt, now: dt.datetime) -> Attempt:
     marking queue (round 1, and round 2 when the exam is double-marked), assigned to the exam's graders when it
     has some. With nothing left to mark the attempt is GRADED and its result settled (total, pass, credit)."""
     exam = attempt.exam
-    for item in attempt.items.select_related("question").all():
-        if grading.is_auto_gradable(item.content):
-            item.auto_score = item.score = _item_auto_score(item)
-            item.needs_marking = False
-            item.save(update_fields=["auto_score", "score", "needs_marking"])
+    items = list(attempt.items.select_related("question").all())
+    for item in items:
+        item.needs_marking = not grading.is_auto_gradable(item.content)
+        if not item.needs_marking:
+            item.auto_score = _item_auto_score(item)
+        item.score = None if item.needs_marking else item.auto_score
+    # One UPDATE for the whole paper: submit is exam day's most expensive request.
+    AttemptItem.objects.bulk_update(items, ["auto_score", "score", "needs_marking"])
+    for item in items:
+        if not item.needs_marking:
             _wrong_book(attempt=attempt, item=item, now=now)
         else:
-            item.needs_marking = True
-            item.score = None
-            item.save(update_fields=["score", "needs_marking"])
             rounds = (1, 2) if exam.double_marking else (1,)
             for round_no in rounds:
                 task, created = MarkingTask.objects.get_or_create(item=item, round=round_no)
