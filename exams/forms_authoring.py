@@ -3,13 +3,12 @@ checks; these only parse."""
 
 from __future__ import annotations
 
-import re
-
 from django import forms
 from django.forms.models import fields_for_model
 from django.utils.translation import gettext_lazy as _
 
-from org.models import Officer, RoleCategory, Unit
+from org.forms import EmployeeNumbersField
+from org.models import RoleCategory, Unit
 
 from .models import Exam, Paper, PaperRule, Question, QuestionCategory
 from .services.exams import EXAM_FIELDS
@@ -90,19 +89,9 @@ class ExamForm(forms.Form):
             required=False,
             widget=forms.CheckboxSelectMultiple,
         )
-        self.fields["officer_numbers"] = forms.CharField(
-            label=_("指定人员(工号,用逗号、空格或换行分隔)"),
-            required=False,
-            widget=forms.Textarea(attrs={"rows": 2}),
+        self.fields["officer_numbers"] = EmployeeNumbersField(
+            label=_("指定人员(工号,用逗号、空格或换行分隔)"), required=False
         )
-
-    def clean_officer_numbers(self) -> list[Officer]:
-        numbers = [n for n in re.split(r"[\s,,、;;]+", self.cleaned_data.get("officer_numbers") or "") if n]
-        found = {o.employee_no: o for o in Officer.objects.filter(employee_no__in=numbers)}
-        missing = [n for n in numbers if n not in found]
-        if missing:
-            raise forms.ValidationError(_("找不到这些工号:%(nos)s") % {"nos": "、".join(missing)})
-        return [found[n] for n in dict.fromkeys(numbers)]
 
     def service_kwargs(self) -> dict:
         data = dict(self.cleaned_data)

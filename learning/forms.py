@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from org.forms import EmployeeNumbersField
 from org.models import Officer, Unit
 
 from . import catalog
@@ -24,20 +25,13 @@ class OfflineSessionForm(forms.Form):
         label=_("参训单位(含下级)"), queryset=Unit.objects.order_by("path"), required=False,
         widget=forms.SelectMultiple(attrs={"size": 8}),
     )
-    invited_employee_nos = forms.CharField(
-        label=_("参训人员工号(可选,逗号或换行分隔)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    invited_employee_nos = EmployeeNumbersField(label=_("参训人员工号(可选,逗号或换行分隔)"), required=False)
 
     def clean(self):
         data = super().clean()
         if data.get("starts_at") and data.get("ends_at") and data["ends_at"] <= data["starts_at"]:
             raise forms.ValidationError(_("结束时间必须晚于开始时间。"))
-        numbers = [n.strip() for n in (data.get("invited_employee_nos") or "").replace(",", ",").replace("\n", ",").split(",") if n.strip()]
-        officers = list(Officer.objects.filter(employee_no__in=numbers))
-        missing = set(numbers) - {o.employee_no for o in officers}
-        if missing:
-            raise forms.ValidationError(_("找不到这些工号:%(nos)s") % {"nos": "、".join(sorted(missing))})
-        data["invited_officers"] = officers
+        data["invited_officers"] = data.get("invited_employee_nos") or []
         return data
 
 

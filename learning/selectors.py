@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 from decimal import Decimal
 
+import numpy as np
 import pandas as pd
 from django.conf import settings
 from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 
+from org.audience import Audience, audiences_of
 from org.models import Officer, User
 from org.scopes import roles_of
 
@@ -54,52 +57,74 @@ def rules_for_year(*, year: int) -> list[HourRule]:
     return list(HourRule.objects.filter(year=year).select_related("role_category", "category"))
 
 
-def officer_summary(*, officer: Officer, year: int) -> dict:
-    """Required vs earned per category for one officer, with the shortfall, and training days."""
-    earned = officer_hours_for_year(officer=officer, year=year)
-    names = categories()
-    rules = {
-        r.category_id: r.required_hours
-        for r in HourRule.objects.filter(year=year, role_category_id=officer.role_category_id)
-    }
-    order = list(names)
-    rows = []
-    for code in [c for c in order if c in rules or c in earned]:
-        required = rules.get(code, ZERO)
-        got = earned.get(code, ZERO)
-        rows.append(
-            {
-                "code": code,
-                "name": names.get(code, code),
-                "required": required,
-                "earned": got,
-                "shortfall": max(ZERO, required - got),
-                "percent": 100 if not required else min(100, int(got * 100 / required)),
-            }
-        )
-    total_earned = sum(earned.values(), ZERO)
-    day_rule = TrainingDayRule.objects.filter(year=year, role_category_id=officer.role_category_id).first()
-    days = (total_earned / Decimal(settings.LEARNING_HOURS_PER_TRAINING_DAY)).quantize(Decimal("0.1"))
-    return {
-        "year": year,
-        "rows": rows,
-        "total_required": sum(rules.values(), ZERO),
-        "total_earned": total_earned,
-        "total_shortfall": sum((r["shortfall"] for r in rows), ZERO),
-        "days": days,
-        "min_days": day_rule.min_days if day_rule else None,
-        "days_short": max(Decimal("0"), day_rule.min_days - days) if day_rule else Decimal("0"),
-        "has_rules": bool(rules),
-    }
+@dataclass(frozen=True)
+class CategoryHours:
+    code: str
+    name: str
+    required: Decimal
+    earned: Decimal
+    shortfall: Decimal
+
+    @property
+    def percent(self) -> int:
+        return 100 if not self.required else min(100, int(self.earned * 100 / self.required))
 
 
-def requirements_frame(*, year: int, officers: QuerySet[Officer]) -> pd.DataFrame:
-    """Required vs earned per officer and category for many officers at once: one query for the people,
-    one for the rules, ONE aggregate over the ledger; the rest is a pandas merge (no per-officer loop).
+@dataclass(frozen=True)
+class HoursStatus:
+    """THE rule of "hours met" for one officer and year: every credit category's rule for their role category, and
+    the minimum training days (days = hours / LEARNING_HOURS_PER_TRAINING_DAY). Certification, reports, mentorship and
+    every page read this; nobody recomputes it."""
 
-    Columns: officer_id, employee_no, name, unit, role_category_id, role, category, required, earned,
-    shortfall."""
-    people = pd.DataFrame.from_records(
+    officer_id: int
+    year: int
+    categories: tuple[CategoryHours, ...]
+    total_required: Decimal
+    total_earned: Decimal
+    total_shortfall: Decimal
+    days: Decimal
+    min_days: Decimal | None
+    days_short: Decimal
+    has_rules: bool
+
+    @property
+    def met(self) -> bool:
+        """No shortfall in any category and enough days. A year without rules for the role has nothing to miss:
+        callers show that as "本年度未设学时要求" (see has_rules), not as 达标."""
+        return self.total_shortfall == 0 and self.days_short == 0
+
+    def as_summary(self) -> dict:
+        """The dict the hours templates read (summary.rows, summary.total_earned ...)."""
+        return {
+            "year": self.year,
+            "rows": [
+                {
+                    "code": c.code,
+                    "name": c.name,
+                    "required": c.required,
+                    "earned": c.earned,
+                    "shortfall": c.shortfall,
+                    "percent": c.percent,
+                }
+                for c in self.categories
+            ],
+            "total_required": self.total_required,
+            "total_earned": self.total_earned,
+            "total_shortfall": self.total_shortfall,
+            "days": self.days,
+            "min_days": self.min_days,
+            "days_short": self.days_short,
+            "has_rules": self.has_rules,
+            "met": self.met,
+        }
+
+
+def _cents(values) -> pd.Series:
+    return (pd.to_numeric(pd.Series(values, dtype=object), errors="coerce").fillna(0) * 100).round().astype("int64")
+
+
+def _people_frame(officers: QuerySet[Officer]) -> pd.DataFrame:
+    return pd.DataFrame.from_records(
         list(
             officers.order_by().values_list(
                 "pk", "employee_no", "name", "unit__full_path", "role_category_id", "role_category__name"
@@ -107,56 +132,162 @@ def requirements_frame(*, year: int, officers: QuerySet[Officer]) -> pd.DataFram
         ),
         columns=["officer_id", "employee_no", "name", "unit", "role_category_id", "role"],
     )
-    rules = pd.DataFrame.from_records(
-        list(HourRule.objects.filter(year=year).values_list("role_category_id", "category_id", "required_hours")),
-        columns=["role_category_id", "category", "required"],
+
+
+def _hours_long(*, year: int, officers: QuerySet[Officer], people: pd.DataFrame) -> pd.DataFrame:
+    """Required vs earned per (officer, credit category) in integer hundredths of an hour: one query for the rules,
+    ONE aggregate over the ledger, the rest vectorised pandas. Rows: every rule of the officer's role category, and
+    every category the officer earned hours in."""
+    rule_rows = list(HourRule.objects.filter(year=year).values_list("role_category_id", "category_id", "required_hours"))
+    rules = pd.DataFrame.from_records(rule_rows, columns=["role_category_id", "category", "required"])
+    rules["required_c"] = _cents(rules["required"])
+    sum_rows = list(ledger_sums(year=year, officers=officers).values_list("officer_id", "category_id", "hours"))
+    sums = pd.DataFrame.from_records(sum_rows, columns=["officer_id", "category", "earned"])
+    sums["earned_c"] = _cents(sums["earned"])
+    required = people[["officer_id", "role_category_id"]].merge(rules, on="role_category_id", how="inner")
+    long = required[["officer_id", "category", "required_c"]].merge(
+        sums[["officer_id", "category", "earned_c"]], on=["officer_id", "category"], how="outer"
     )
-    sums = pd.DataFrame.from_records(
-        list(ledger_sums(year=year, officers=officers).values_list("officer_id", "category_id", "hours")),
-        columns=["officer_id", "category", "earned"],
+    long["required_c"] = long["required_c"].fillna(0).astype("int64")
+    long["earned_c"] = long["earned_c"].fillna(0).astype("int64")
+    long["shortfall_c"] = (long["required_c"] - long["earned_c"]).clip(lower=0)
+    long["has_rule"] = long["officer_id"].isin(required["officer_id"])
+    return long
+
+
+def _status_from_long(*, year: int, people: pd.DataFrame, long: pd.DataFrame) -> pd.DataFrame:
+    totals = long.groupby("officer_id", sort=False).agg(
+        total_required_c=("required_c", "sum"),
+        total_earned_c=("earned_c", "sum"),
+        total_shortfall_c=("shortfall_c", "sum"),
+        has_rules=("has_rule", "any"),
     )
-    required = people.merge(rules, on="role_category_id", how="inner")[["officer_id", "category", "required"]]
-    long = required.merge(sums, on=["officer_id", "category"], how="outer")
-    long["required"] = long["required"].map(lambda v: ZERO if pd.isna(v) else Decimal(v)).astype(object)
-    long["earned"] = long["earned"].map(lambda v: ZERO if pd.isna(v) else Decimal(v)).astype(object)
-    long["shortfall"] = [max(ZERO, r - e) for r, e in zip(long["required"], long["earned"], strict=True)]
-    return people.merge(long, on="officer_id", how="left")
+    frame = people[["officer_id", "role_category_id"]].merge(totals, on="officer_id", how="left")
+    for column in ("total_required_c", "total_earned_c", "total_shortfall_c"):
+        frame[column] = frame[column].fillna(0).astype("int64")
+    frame["has_rules"] = frame["has_rules"].astype("boolean").fillna(False).astype(bool)
+    per_day_c = int(settings.LEARNING_HOURS_PER_TRAINING_DAY) * 100
+    # days to one decimal, half to even as Decimal.quantize does: integer tenths
+    frame["days_tenths"] = np.rint(frame["total_earned_c"] * 10 / per_day_c).astype("int64")
+    day_rules = pd.DataFrame.from_records(
+        list(TrainingDayRule.objects.filter(year=year).values_list("role_category_id", "min_days")),
+        columns=["role_category_id", "min_days"],
+    )
+    day_rules["min_days_tenths"] = (pd.to_numeric(day_rules["min_days"]) * 10).round().astype("int64")
+    frame = frame.merge(day_rules[["role_category_id", "min_days_tenths"]], on="role_category_id", how="left")
+    short = (frame["min_days_tenths"] - frame["days_tenths"]).clip(lower=0)
+    frame["days_short_tenths"] = short.fillna(0).astype("int64")
+    frame["has_rules"] = frame["has_rules"] | frame["min_days_tenths"].notna()
+    frame["met"] = (frame["total_shortfall_c"] == 0) & (frame["days_short_tenths"] == 0)
+    return frame
+
+
+def hours_status_frame(*, year: int, officers: QuerySet[Officer]) -> pd.DataFrame:
+    """hours_status for many officers as one vectorised frame (for 100,000 officers: certification, reports).
+    Columns: officer_id, role_category_id, total_required_c, total_earned_c, total_shortfall_c (hundredths of an
+    hour), days_tenths, min_days_tenths (NaN without a day rule), days_short_tenths, has_rules, met."""
+    people = _people_frame(officers)
+    return _status_from_long(year=year, people=people, long=_hours_long(year=year, officers=officers, people=people))
+
+
+def _dec_c(value) -> Decimal:
+    return (Decimal(int(value)) / 100).quantize(Decimal("0.01"))
+
+
+def _dec_t(value) -> Decimal:
+    return (Decimal(int(value)) / 10).quantize(Decimal("0.1"))
+
+
+def hours_status(*, year: int, officers: QuerySet[Officer]) -> dict[int, HoursStatus]:
+    """officer_id → HoursStatus for every officer of the queryset (set-based: a fixed number of queries)."""
+    people = _people_frame(officers)
+    long = _hours_long(year=year, officers=officers, people=people)
+    frame = _status_from_long(year=year, people=people, long=long)
+    names = categories()
+    order = {code: i for i, code in enumerate(names)}
+    per_officer: dict[int, list[CategoryHours]] = {}
+    for rec in long.itertuples(index=False):
+        per_officer.setdefault(int(rec.officer_id), []).append(
+            CategoryHours(
+                code=rec.category,
+                name=names.get(rec.category, rec.category),
+                required=_dec_c(rec.required_c),
+                earned=_dec_c(rec.earned_c),
+                shortfall=_dec_c(rec.shortfall_c),
+            )
+        )
+    out: dict[int, HoursStatus] = {}
+    for rec in frame.itertuples(index=False):
+        officer_id = int(rec.officer_id)
+        cells = sorted(per_officer.get(officer_id, []), key=lambda c: order.get(c.code, len(order)))
+        min_days = None if pd.isna(rec.min_days_tenths) else _dec_t(rec.min_days_tenths)
+        out[officer_id] = HoursStatus(
+            officer_id=officer_id,
+            year=year,
+            categories=tuple(cells),
+            total_required=_dec_c(rec.total_required_c),
+            total_earned=_dec_c(rec.total_earned_c),
+            total_shortfall=_dec_c(rec.total_shortfall_c),
+            days=_dec_t(rec.days_tenths),
+            min_days=min_days,
+            days_short=_dec_t(rec.days_short_tenths),
+            has_rules=bool(rec.has_rules),
+        )
+    return out
+
+
+def officer_hours_status(*, officer: Officer, year: int) -> HoursStatus:
+    return hours_status(year=year, officers=Officer.objects.filter(pk=officer.pk))[officer.pk]
+
+
+def officer_summary(*, officer: Officer, year: int) -> dict:
+    """Required vs earned per category for one officer, with the shortfall, and training days (template dict)."""
+    return officer_hours_status(officer=officer, year=year).as_summary()
+
+
+def requirements_frame(*, year: int, officers: QuerySet[Officer]) -> pd.DataFrame:
+    """Required vs earned per officer and category for many officers at once (no per-officer loop).
+
+    Columns: officer_id, employee_no, name, unit, role_category_id, role, category, required, earned,
+    shortfall (Decimal hours)."""
+    people = _people_frame(officers)
+    long = _hours_long(year=year, officers=officers, people=people)
+    for column in ("required", "earned", "shortfall"):
+        long[column] = long.pop(f"{column}_c").map(_dec_c).astype(object)
+    return people.merge(long.drop(columns=["has_rule"]), on="officer_id", how="left")
 
 
 def unit_status_rows(*, year: int, officers: QuerySet[Officer]) -> tuple[list[dict], list[tuple[str, str]]]:
     """One row per officer (wide: required/earned per category, total shortfall, training days) for the
     unit view and its export. Returns (rows, [(code, name) of the categories shown])."""
-    frame = requirements_frame(year=year, officers=officers)
+    people = _people_frame(officers)
+    statuses = hours_status(year=year, officers=officers)
     names = categories()
-    codes = [c for c in names if c in set(frame["category"].dropna())]
-    day_rules = dict(TrainingDayRule.objects.filter(year=year).values_list("role_category_id", "min_days"))
-    per_day = Decimal(settings.LEARNING_HOURS_PER_TRAINING_DAY)
-    rows: dict[int, dict] = {}
-    for rec in frame.itertuples(index=False):
-        row = rows.get(rec.officer_id)
-        if row is None:
-            row = rows[rec.officer_id] = {
-                "officer_id": rec.officer_id,
+    shown = {c.code for st in statuses.values() for c in st.categories}
+    codes = [c for c in names if c in shown]
+    empty = {"required": ZERO, "earned": ZERO, "shortfall": ZERO}
+    out = []
+    for rec in people.itertuples(index=False):
+        st = statuses[int(rec.officer_id)]
+        cells = {c.code: {"required": c.required, "earned": c.earned, "shortfall": c.shortfall} for c in st.categories}
+        out.append(
+            {
+                "officer_id": int(rec.officer_id),
                 "employee_no": rec.employee_no,
                 "name": rec.name,
                 "unit": rec.unit,
                 "role": rec.role,
-                "cells": {c: {"required": ZERO, "earned": ZERO, "shortfall": ZERO} for c in codes},
-                "total_earned": ZERO,
-                "total_shortfall": ZERO,
-                "min_days": day_rules.get(rec.role_category_id),
+                "cells": cells,
+                "cell_list": [cells.get(c, empty) for c in codes],
+                "total_earned": st.total_earned,
+                "total_shortfall": st.total_shortfall,
+                "days": st.days,
+                "min_days": st.min_days,
+                "days_short": st.days_short,
+                "has_rules": st.has_rules,
+                "ok": st.met,
             }
-        if isinstance(rec.category, str):
-            row["cells"][rec.category] = {"required": rec.required, "earned": rec.earned, "shortfall": rec.shortfall}
-            row["total_earned"] += rec.earned
-            row["total_shortfall"] += rec.shortfall
-    out = []
-    for row in rows.values():
-        row["days"] = (row["total_earned"] / per_day).quantize(Decimal("0.1"))
-        row["days_short"] = max(ZERO, row["min_days"] - row["days"]) if row["min_days"] is not None else ZERO
-        row["ok"] = row["total_shortfall"] == 0 and row["days_short"] == 0
-        row["cell_list"] = [row["cells"][c] for c in codes]
-        out.append(row)
+        )
     out.sort(key=lambda r: (r["unit"], r["employee_no"]))
     return out, [(c, names[c]) for c in codes]
 
@@ -259,19 +390,19 @@ def lesson_progress_for(*, officer: Officer, lesson_id: int) -> LessonProgress |
     return LessonProgress.objects.filter(officer=officer, lesson_id=lesson_id).first()
 
 
-def _invited_q(officer: Officer) -> Q:
-    ancestors = [officer.unit.path[:i] for i in range(4, len(officer.unit.path) + 1, 4)]
-    no_invites = Q(invited_units__isnull=True) & Q(invited_officers__isnull=True)
-    return no_invites | Q(invited_officers=officer) | Q(invited_units__path__in=ancestors)
-
-
 def upcoming_sessions_for(*, officer: Officer, limit: int = 10) -> list[OfflineSession]:
-    now = timezone.now()
-    return list(
-        OfflineSession.objects.filter(_invited_q(officer), ends_at__gte=now)
-        .distinct()
-        .order_by("starts_at")
-        .select_related("category")[:limit]
+    """Sessions not yet over whose audience (org's one rule) includes the officer."""
+    sessions = list(
+        OfflineSession.objects.filter(ends_at__gte=timezone.now()).order_by("starts_at").select_related("category")
+    )
+    audiences = session_audiences(sessions)
+    return [s for s in sessions if audiences[s.pk].includes(officer)][:limit]
+
+
+def session_audiences(sessions: list[OfflineSession]) -> dict[int, Audience]:
+    """Invited units (and below) plus invited officers; a session that invites nobody is open to everyone."""
+    return audiences_of(
+        sessions, units="invited_units", role_categories=None, officers="invited_officers", everyone_when_unset=True
     )
 
 

@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from org.audience import Audience
 from org.models import Officer, RoleCategory, User
 from org.services import audit_record
 
@@ -31,6 +32,7 @@ from .models import (
     StudySession,
     TrainingDayRule,
 )
+from .selectors import session_audiences
 
 
 class LearningError(Exception):
@@ -116,6 +118,46 @@ def credit_reverse(*, entry: CreditEntry, actor: User | None, reason: str) -> Cr
         raise LearningError(_("该记录已被冲销。")) from exc
     audit_record(actor=actor, action="credit.reverse", target=reversal, data={"reverses": entry.pk, "reason": reason})
     return reversal
+
+
+def credit_ensure(
+    *,
+    officer: Officer,
+    year: int,
+    category: str,
+    hours: Decimal | int | str,
+    source_kind: str,
+    source_key: str | int,
+    standing: bool,
+    actor: User | None,
+    reason: str = "",
+    reversal_reason: str = "",
+) -> CreditEntry | None:
+    """Make the ledger agree with a fact that can come and go (an exam passed, then failed on a regrade, then
+    passed again): while `standing`, exactly one unreversed credit for (officer, source, category); otherwise none.
+    The first grant's source id is the key, a grant after a reversal "<key>-<n>"; callers never see that scheme.
+    Returns the standing entry, or None."""
+    key = str(source_key)
+    entries = [
+        e
+        for e in CreditEntry.objects.filter(officer=officer, year=year, source_kind=source_kind, category_id=category)
+        if e.source_id == key or e.source_id.startswith(f"{key}-")
+    ]
+    reversed_ids = {e.reverses_id for e in entries if e.reverses_id}
+    grants = [e for e in entries if e.reverses_id is None]
+    current = [e for e in grants if e.pk not in reversed_ids]
+    if standing:
+        if current:
+            return current[0]
+        source_id = key if not grants else f"{key}-{len(grants) + 1}"
+        entry, _created = credit_grant(
+            officer=officer, year=year, category=category, hours=hours, source_kind=source_kind,
+            source_id=source_id, actor=actor, reason=reason,
+        )
+        return entry
+    for entry in current:
+        credit_reverse(entry=entry, actor=actor, reason=reversal_reason or _("来源已不成立,冲销学时。"))
+    return None
 
 
 def credit_adjust(
@@ -213,13 +255,14 @@ def enrolments_sync(*, officer: Officer, year: int | None = None) -> int:
     for course in catalog.courses_published(year=year):
         if course.required and (not course.audience_role_codes or officer.role_category.code in course.audience_role_codes):
             wanted.add(course.course_id)
-    unit_path = officer.unit.path
     for assignment in CourseAssignment.objects.filter(year=year).select_related("unit"):
-        if assignment.role_category_id and assignment.role_category_id != officer.role_category_id:
-            continue
-        if assignment.unit_id and not unit_path.startswith(assignment.unit.path):
-            continue
-        wanted.add(assignment.course_id)
+        audience = Audience.of(
+            units=[assignment.unit] if assignment.unit_id else [],
+            role_categories=[assignment.role_category_id] if assignment.role_category_id else [],
+            everyone_when_unset=True,
+        )
+        if audience.includes(officer):
+            wanted.add(assignment.course_id)
     have = set(Enrolment.objects.filter(officer=officer, course_id__in=wanted).values_list("course_id", flat=True))
     new = [Enrolment(officer=officer, course_id=c, year=year, source=Enrolment.Source.RULE) for c in wanted - have]
     Enrolment.objects.bulk_create(new, ignore_conflicts=True)
@@ -530,11 +573,7 @@ SIGN_OUT_LATE = dt.timedelta(minutes=30)
 
 
 def officer_invited(*, session: OfflineSession, officer: Officer) -> bool:
-    units = list(session.invited_units.all())
-    invited_ids = set(session.invited_officers.values_list("pk", flat=True))
-    if not units and not invited_ids:
-        return True
-    return officer.pk in invited_ids or any(officer.unit.path.startswith(u.path) for u in units)
+    return session_audiences([session])[session.pk].includes(officer)
 
 
 def _grant_attendance(attendance: Attendance, *, actor: User | None) -> None:

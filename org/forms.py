@@ -1,8 +1,11 @@
+import re
+
 from allauth.account.forms import LoginForm
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .models import Officer, RoleCategory
+from .text import normalize_code
 
 
 class OfficerLoginForm(LoginForm):
@@ -39,3 +42,23 @@ class RosterUploadForm(forms.Form):
         if upload.size > 20 * 1024 * 1024:
             raise forms.ValidationError(_("文件超过 20MB。"))
         return upload
+
+
+class EmployeeNumbersField(forms.CharField):
+    """A list of 工号 typed or pasted from Excel: separated by commas (half- or full-width), 、, semicolons, spaces
+    or new lines; full-width digits normalised. Cleans to the Officers in the order typed (duplicates dropped);
+    an unknown 工号 is an error that names each one."""
+
+    widget = forms.Textarea(attrs={"rows": 2})
+    max_numbers = 2000
+
+    def clean(self, value):
+        text = super().clean(value) or ""
+        numbers = list(dict.fromkeys(n for n in (normalize_code(p) for p in re.split(r"[\s,,、;;]+", text)) if n))
+        if len(numbers) > self.max_numbers:
+            raise forms.ValidationError(_("一次最多填写 %(n)s 个工号。") % {"n": self.max_numbers})
+        found = {o.employee_no: o for o in Officer.objects.filter(employee_no__in=numbers).select_related("unit")}
+        missing = [n for n in numbers if n not in found]
+        if missing:
+            raise forms.ValidationError(_("找不到这些工号:%(nos)s") % {"nos": "、".join(missing)})
+        return [found[n] for n in numbers]

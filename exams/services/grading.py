@@ -76,21 +76,6 @@ def attempt_grade(*, attempt: Attempt, now: dt.datetime) -> Attempt:
 # --- credit ------------------------------------------------------------------------------------------------
 
 
-def _exam_credit_entries(*, exam: Exam, officer) -> list:
-    """The officer's ledger entries for this exam's credit (the first grant has source id "<exam>", a grant
-    after a reversal "<exam>-<n>")."""
-    from learning import selectors as learning_selectors
-
-    prefix = f"{exam.pk}-"
-    return [
-        e
-        for e in learning_selectors.credits_page(officer=officer, year=exam.year).filter(
-            source_kind="exam", category_id=exam.credit_category
-        )
-        if e.source_id == str(exam.pk) or e.source_id.startswith(prefix)
-    ]
-
-
 def exam_credit_sync(*, exam: Exam, officer, actor=None, reason: str = "") -> None:
     """Make the ledger agree with the officer's results: the exam's credit stands exactly once while any of
     their attempts at the exam is passed, and is reversed (never deleted) when none is any more."""
@@ -98,28 +83,18 @@ def exam_credit_sync(*, exam: Exam, officer, actor=None, reason: str = "") -> No
         return
     from learning import services as learning_services
 
-    should_have = Attempt.objects.filter(exam=exam, officer=officer, passed=True).exists()
-    entries = _exam_credit_entries(exam=exam, officer=officer)
-    reversed_ids = {e.reverses_id for e in entries if e.reverses_id}
-    standing = [e for e in entries if e.reverses_id is None and e.pk not in reversed_ids]
-    if should_have and not standing:
-        grants = [e for e in entries if e.reverses_id is None]
-        source_id = str(exam.pk) if not grants else f"{exam.pk}-{len(grants) + 1}"
-        learning_services.credit_grant(
-            officer=officer,
-            year=exam.year,
-            category=exam.credit_category,
-            hours=exam.credit_hours,
-            source_kind="exam",
-            source_id=source_id,
-            actor=actor,
-            reason=exam.title,
-        )
-    elif not should_have:
-        for entry in standing:
-            learning_services.credit_reverse(
-                entry=entry, actor=actor, reason=reason or _("重新评分后考试未通过,冲销考试学时。")
-            )
+    learning_services.credit_ensure(
+        officer=officer,
+        year=exam.year,
+        category=exam.credit_category,
+        hours=exam.credit_hours,
+        source_kind="exam",
+        source_key=exam.pk,
+        standing=Attempt.objects.filter(exam=exam, officer=officer, passed=True).exists(),
+        actor=actor,
+        reason=exam.title,
+        reversal_reason=reason or _("重新评分后考试未通过,冲销考试学时。"),
+    )
 
 
 def exam_credit_grant(*, exam: Exam, attempt: Attempt) -> None:
