@@ -12,11 +12,13 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
@@ -367,10 +369,10 @@ class CaseLibraryPage(SegmentedSearchMixin, Page):
         verbose_name = _("案例库")
 
     def get_context(self, request, *args, **kwargs):
-        from .views import case_library_context
+        from .selectors import case_library_listing
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(case_library_context(self, request))
+        context.update(case_library_listing(library=self, params=request.GET))
         return context
 
 
@@ -460,7 +462,7 @@ class CaseLegalBasis(Orderable):
         verbose_name = _("法律依据")
 
 
-class CompilationPage(SegmentedSearchMixin, Page):
+class CompilationPage(RoutablePageMixin, SegmentedSearchMixin, Page):
     """案例汇编: a trainer's ordered selection of cases with a foreword, downloadable as PDF."""
 
     foreword = models.TextField(_("前言"), blank=True)
@@ -492,12 +494,18 @@ class CompilationPage(SegmentedSearchMixin, Page):
         items = self.items.select_related("case__category").order_by("sort_order")
         return [item.case for item in items if item.case.live]
 
-    def serve(self, request, *args, **kwargs):
-        if request.GET.get("format") == "pdf":
-            from .views import compilation_pdf
+    @path("")
+    def index(self, request):
+        return self.render(request)
 
-            return compilation_pdf(self, request)
-        return super().serve(request, *args, **kwargs)
+    @path("pdf/", name="pdf")
+    def pdf(self, request):
+        """The compilation as a PDF (table of contents, page numbers, embedded CJK font)."""
+        from .pdf import compilation_pdf_bytes
+
+        response = HttpResponse(compilation_pdf_bytes(compilation=self), content_type="application/pdf")
+        response["Content-Disposition"] = f"attachment; filename=compilation-{self.pk}.pdf"
+        return response
 
 
 class CompilationItem(Orderable):

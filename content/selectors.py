@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
@@ -16,6 +17,7 @@ from .models import (
     ArticleCitation,
     ArticleVersion,
     CasePage,
+    CompilationPage,
     CoursePage,
     CreditCategory,
     Law,
@@ -370,3 +372,38 @@ def case_filter_options() -> dict:
 
 def lessons_of_course(course: CoursePage) -> QuerySet[LessonPage]:
     return LessonPage.objects.live().child_of(course).order_by("path")
+
+
+def _int_or_none(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except (TypeError, ValueError, OverflowError):
+        return None
+
+
+def case_filters_from(params) -> CaseFilters:
+    """The case library's filters from a query string, each bounded (unknown values are ignored)."""
+    return CaseFilters(
+        category=(params.get("category") or "")[:40],
+        kind=(params.get("kind") or "") if params.get("kind") in CasePage.Kind.values else "",
+        law=_int_or_none(params.get("law")),
+        year=_int_or_none(params.get("year")),
+        q=(params.get("q") or "").strip()[:100],
+    )
+
+
+def case_library_listing(*, library, params) -> dict:
+    """What the case library page shows for a query string: filtered cases (20 a page), filter options and the
+    library's compilations."""
+    from django.core.paginator import Paginator
+
+    filters = case_filters_from(params)
+    paginator = Paginator(cases_filtered(library=library, filters=filters), 20)
+    return {
+        "filters": filters,
+        "options": case_filter_options(),
+        "cases": paginator.get_page(params.get("page")),
+        "total": paginator.count,
+        "querystring": urlencode({k: v for k, v in params.items() if k != "page" and v}),
+        "compilations": CompilationPage.objects.live().child_of(library),
+    }

@@ -27,6 +27,7 @@ from ..forms_authoring import CancelForm, ExamForm, ItemsAddForm, PaperForm, Rul
 from ..models import Attempt, Exam, Paper, PaperItem, PaperRule, Question, QuestionCategory
 from ..selectors import exams as exam_selectors
 from ..selectors.audience import exam_audience, exams_for_officer
+from ..services import attempts as attempt_services
 from ..services import exams as exam_services
 from ..services import papers as paper_services
 from ..services.papers import AuthoringRefused
@@ -434,12 +435,6 @@ def _proctor_exam(request: HttpRequest, pk: int) -> Exam:
     return exam
 
 
-def _attempt_services():
-    from ..services import attempts
-
-    return attempts
-
-
 def _minutes(request: HttpRequest) -> int | None:
     try:
         minutes = int(request.POST.get("minutes", ""))
@@ -466,18 +461,17 @@ def exam_proctor(request: HttpRequest, pk: int, attempt_id: int, action: str) ->
         return _proctor_reply(request, exam, ok=False, message=_("请填写原因。"))
     if attempt.state != Attempt.State.IN_PROGRESS:
         return _proctor_reply(request, exam, ok=False, message=_("该考生已交卷。"))
-    attempts = _attempt_services()
     try:
         if action == "extend":
             minutes = _minutes(request)
             if minutes is None:
                 return _proctor_reply(request, exam, ok=False, message=_("延时分钟数须为 1 到 600 之间的整数。"))
-            attempts.attempt_extend(attempt=attempt, minutes=minutes, actor=request.user, reason=reason)
+            attempt_services.attempt_extend(attempt=attempt, minutes=minutes, actor=request.user, reason=reason)
             message = _("已为 %(name)s 延时 %(m)s 分钟。") % {"name": attempt.officer.name, "m": minutes}
         else:
-            attempts.attempt_force_submit(attempt=attempt, actor=request.user, reason=reason)
+            attempt_services.attempt_force_submit(attempt=attempt, actor=request.user, reason=reason)
             message = _("已强制 %(name)s 交卷。") % {"name": attempt.officer.name}
-    except attempts.AttemptRefused as exc:
+    except attempt_services.AttemptRefused as exc:
         return _proctor_reply(request, exam, ok=False, message=str(exc))
     return _proctor_reply(request, exam, ok=True, message=message)
 
@@ -491,12 +485,11 @@ def exam_extend_all(request: HttpRequest, pk: int) -> HttpResponse:
     minutes = _minutes(request)
     if not reason or minutes is None:
         return _proctor_reply(request, exam, ok=False, message=_("请填写原因和延时分钟数(1 到 600 之间的整数)。"))
-    attempts = _attempt_services()
     extended = 0
     for attempt in Attempt.objects.filter(exam=exam, state=Attempt.State.IN_PROGRESS).select_related("officer"):
         try:
-            attempts.attempt_extend(attempt=attempt, minutes=minutes, actor=request.user, reason=reason)
-        except attempts.AttemptRefused:
+            attempt_services.attempt_extend(attempt=attempt, minutes=minutes, actor=request.user, reason=reason)
+        except attempt_services.AttemptRefused:
             continue
         extended += 1
     return _proctor_reply(
