@@ -57,6 +57,7 @@ lint: $(STAMP)
 
 test: install
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/python manage.py makemigrations --check --dry-run -v0 --settings=config.settings.test
 	$(BIN)/python -m pytest -q
 
