@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from org.access import require
 from org.audience import Audience
 from org.models import Officer, RoleCategory, User
 from org.services import audit_record
@@ -92,9 +93,16 @@ def credit_grant(
     return entry, True
 
 
-@transaction.atomic
 def credit_reverse(*, entry: CreditEntry, actor: User | None, reason: str) -> CreditEntry:
-    """Cancel an entry with a reversing entry (negative hours). The original row stays untouched."""
+    """Cancel an entry with a reversing entry (negative hours). The original row stays untouched. A person doing
+    it must be HR; actor None is the system (e.g. credit_ensure after a regrade, which its own caller authorised)."""
+    if actor is not None:
+        require(actor, "hr", message=_("只有人事可以冲销学时。"))
+    return _credit_reverse(entry=entry, actor=actor, reason=reason)
+
+
+@transaction.atomic
+def _credit_reverse(*, entry: CreditEntry, actor: User | None, reason: str) -> CreditEntry:
     if not reason.strip():
         raise LearningError(_("冲销必须填写原因。"))
     if entry.reverses_id is not None:
@@ -156,7 +164,7 @@ def credit_ensure(
         )
         return entry
     for entry in current:
-        credit_reverse(entry=entry, actor=actor, reason=reversal_reason or _("来源已不成立,冲销学时。"))
+        _credit_reverse(entry=entry, actor=actor, reason=reversal_reason or _("来源已不成立,冲销学时。"))
     return None
 
 

@@ -5,7 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .models import Officer, RoleCategory
-from .text import normalize_code
+from .text import normalize_text
 
 
 class OfficerLoginForm(LoginForm):
@@ -54,7 +54,7 @@ class EmployeeNumbersField(forms.CharField):
 
     def clean(self, value):
         text = super().clean(value) or ""
-        numbers = list(dict.fromkeys(n for n in (normalize_code(p) for p in re.split(r"[\s,,、;;]+", text)) if n))
+        numbers = list(dict.fromkeys(n for n in re.split(r"[\s,、;]+", normalize_text(text)) if n))
         if len(numbers) > self.max_numbers:
             raise forms.ValidationError(_("一次最多填写 %(n)s 个工号。") % {"n": self.max_numbers})
         found = {o.employee_no: o for o in Officer.objects.filter(employee_no__in=numbers).select_related("unit")}

@@ -11,12 +11,6 @@ from .roster import EXPORT_HEADERS, STATUS_LABELS
 from .scopes import officers_visible_to, units_visible_to
 
 
-def officer_for_user(user: User) -> Officer | None:
-    if not user.is_authenticated:
-        return None
-    return Officer.objects.select_related("unit", "role_category").filter(user=user).first()
-
-
 def users_with_roles(*roles: str) -> list[User]:
     """Active users holding any of these role grants (e.g. who may be chosen to mark exams), by username."""
     ids = RoleGrant.objects.filter(role__in=roles).values("user")

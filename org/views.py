@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,10 +12,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import dashboard, selectors, services, uploads
+from .access import access_officer, access_unit, current_officer, role_required
 from .forms import OfficerFilterForm, RosterUploadForm
-from .models import Officer, Unit
+from .models import Officer
 from .roster import RosterFileError, parse_roster
-from .scopes import may_view_officer_file, may_view_unit, roles_of
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
@@ -25,23 +24,13 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    officer = selectors.officer_for_user(request.user)
+    officer = current_officer(request.user)
     return render(request, "org/home.html", {"officer": officer, "cards": dashboard.cards_for(request, officer)})
 
 
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
-    return render(request, "org/profile.html", {"officer": selectors.officer_for_user(request.user)})
-
-
-def _require_hr_pages(request: HttpRequest) -> None:
-    if not roles_of(request.user).may_use_hr_pages:
-        raise PermissionDenied(_("只有人事和单位负责人可以查看人员名册。"))
-
-
-def _require_roster_manager(request: HttpRequest) -> None:
-    if not roles_of(request.user).may_manage_roster:
-        raise PermissionDenied(_("只有人事可以导入花名册。"))
+    return render(request, "org/profile.html", {"officer": current_officer(request.user)})
 
 
 def _filtered_officers(request: HttpRequest):
@@ -51,9 +40,7 @@ def _filtered_officers(request: HttpRequest):
     if form.is_valid():
         data = form.cleaned_data
         if data.get("unit"):
-            unit = get_object_or_404(Unit, pk=data["unit"])
-            if not may_view_unit(request.user, unit):
-                raise PermissionDenied
+            unit = access_unit(request.user, data["unit"])
         duty = data.get("enforcement_duty")
         filters = {
             "q": data.get("q") or "",
@@ -64,9 +51,8 @@ def _filtered_officers(request: HttpRequest):
     return form, unit, selectors.officer_list_for(viewer=request.user, unit=unit, **filters)
 
 
-@login_required
+@role_required("hr_pages")
 def officer_list(request: HttpRequest) -> HttpResponse:
-    _require_hr_pages(request)
     form, unit, officers = _filtered_officers(request)
     page = Paginator(officers, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -85,9 +71,8 @@ def officer_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@role_required("hr_pages")
 def officer_export(request: HttpRequest) -> HttpResponse:
-    _require_hr_pages(request)
     _form, _unit, officers = _filtered_officers(request)
     content = selectors.roster_export_xlsx(officers=officers)
     response = HttpResponse(
@@ -100,16 +85,13 @@ def officer_export(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def officer_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    officer = get_object_or_404(Officer.objects.select_related("unit", "role_category", "user"), pk=pk)
-    if not may_view_officer_file(request.user, officer):
-        raise PermissionDenied
+    officer = access_officer(request.user, pk)
     return render(request, "org/officer_detail.html", {"officer": officer})
 
 
-@login_required
+@role_required("roster")
 @require_POST
 def officer_initial_password(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_roster_manager(request)
     officer = get_object_or_404(Officer, pk=pk)
     password = services.officer_issue_initial_password(officer=officer, actor=request.user)
     return render(request, "org/officer_detail.html", {"officer": officer, "initial_password": password})
@@ -118,10 +100,9 @@ def officer_initial_password(request: HttpRequest, pk: int) -> HttpResponse:
 _ROSTER_UPLOAD = "roster_upload"
 
 
-@login_required
+@role_required("roster")
 def roster_import(request: HttpRequest) -> HttpResponse:
     """Upload → validate everything → preview (dry run) → confirm. Nothing is written until confirm."""
-    _require_roster_manager(request)
     context: dict = {"form": RosterUploadForm()}
     if request.method == "POST" and "confirm" in request.POST:
         staged = uploads.staged_upload_get(request, key=_ROSTER_UPLOAD, token=request.POST.get("token"))

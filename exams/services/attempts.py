@@ -335,10 +335,18 @@ def attempts_sweep_overdue(*, now: dt.datetime | None = None) -> int:
 
 
 @transaction.atomic
+def _require_proctor(actor: User, attempt: Attempt) -> None:
+    from ..selectors.exams import may_proctor
+
+    if not may_proctor(actor, attempt.exam):
+        raise AttemptRefused(_("只有培训师和人事可以执行监考操作。"))
+
+
 def attempt_extend(
     *, attempt: Attempt, minutes: int, actor: User, reason: str, now: dt.datetime | None = None
 ) -> Attempt:
     """Give an open attempt more time (e.g. a device failure). Audited and pushed to the officer's page."""
+    _require_proctor(actor, attempt)
     now = now or timezone.now()
     if not 0 < minutes <= MAX_EXTEND_MINUTES:
         raise AttemptRefused(_("延长时间须在 1 到 %(max)s 分钟之间。") % {"max": MAX_EXTEND_MINUTES})
@@ -375,6 +383,7 @@ def attempt_extend(
 def attempt_force_submit(*, attempt: Attempt, actor: User, reason: str, now: dt.datetime | None = None) -> Attempt:
     """The proctor ends an open attempt now (e.g. cheating). Audited with the reason; the officer's page is
     sent to the result."""
+    _require_proctor(actor, attempt)
     now = now or timezone.now()
     if not reason.strip():
         raise AttemptRefused(_("请填写强制交卷原因。"))

@@ -13,8 +13,7 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -22,8 +21,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from org.models import Officer
+from org.access import require_officer
 
+from ..access import access_own_attempt
 from ..models import Attempt, Exam
 from ..policy import review_visible
 from ..selectors import attempts as selectors
@@ -31,25 +31,6 @@ from ..services import attempts as services
 from ..services.attempts import AnswerIn, AttemptRefused
 
 MAX_ANSWERS_PER_SAVE = 500
-
-
-def _officer(request: HttpRequest) -> Officer:
-    officer = Officer.objects.filter(user=request.user).first()
-    if officer is None:
-        raise PermissionDenied(_("只有执法人员本人可以参加考试。"))
-    return officer
-
-
-def _own_attempt(request: HttpRequest, attempt_id: int) -> Attempt:
-    """The officer's own attempt, or 404 (also for a trainer or leader: nobody answers for an officer)."""
-    attempt = (
-        Attempt.objects.select_related("exam", "officer")
-        .filter(pk=attempt_id, officer__user_id=request.user.pk)
-        .first()
-    )
-    if attempt is None:
-        raise Http404
-    return attempt
 
 
 def result_url(attempt: Attempt) -> str:
@@ -104,7 +85,7 @@ def _answers(request: HttpRequest) -> list[AnswerIn]:
 @require_POST
 def attempt_start(request: HttpRequest, exam_id: int) -> HttpResponse:
     exam = get_object_or_404(Exam, pk=exam_id, status=Exam.Status.PUBLISHED)
-    officer = _officer(request)
+    officer = require_officer(request.user)
     try:
         attempt = services.attempt_start(exam=exam, officer=officer)
     except AttemptRefused as exc:
@@ -117,7 +98,7 @@ def attempt_start(request: HttpRequest, exam_id: int) -> HttpResponse:
 @require_GET
 @never_cache
 def attempt_page(request: HttpRequest, attempt_id: int) -> HttpResponse:
-    attempt = services.attempt_touch(attempt=_own_attempt(request, attempt_id))
+    attempt = services.attempt_touch(attempt=access_own_attempt(request.user, attempt_id))
     if attempt.state != Attempt.State.IN_PROGRESS:
         return redirect(result_url(attempt))
     now = timezone.now()
@@ -152,7 +133,7 @@ def attempt_page(request: HttpRequest, attempt_id: int) -> HttpResponse:
 def attempt_state(request: HttpRequest, attempt_id: int) -> JsonResponse:
     """The clock and the state; with ?full=1 also the questions and the stored answers (never a key the review
     policy does not allow yet)."""
-    attempt = services.attempt_touch(attempt=_own_attempt(request, attempt_id))
+    attempt = services.attempt_touch(attempt=access_own_attempt(request.user, attempt_id))
     now = timezone.now()
     if request.GET.get("full"):
         data = selectors.attempt_payload(attempt=attempt, now=now)
@@ -166,7 +147,7 @@ def attempt_state(request: HttpRequest, attempt_id: int) -> JsonResponse:
 @_api
 @require_POST
 def attempt_save(request: HttpRequest, attempt_id: int) -> JsonResponse:
-    attempt = _own_attempt(request, attempt_id)
+    attempt = access_own_attempt(request.user, attempt_id)
     try:
         answers = _answers(request)
     except ValueError as exc:
@@ -197,7 +178,7 @@ def attempt_save(request: HttpRequest, attempt_id: int) -> JsonResponse:
 @_api
 @require_POST
 def attempt_submit(request: HttpRequest, attempt_id: int) -> JsonResponse:
-    attempt = _own_attempt(request, attempt_id)
+    attempt = access_own_attempt(request.user, attempt_id)
     try:
         answers = _answers(request)
     except ValueError as exc:

@@ -22,8 +22,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from org.access import current_officer
 from org.models import Officer
-from org.selectors import officer_for_user
 
 from .. import grading
 from ..models import PracticeAnswer, Question
@@ -35,10 +35,6 @@ KEEP_ROUNDS = 5
 
 
 # --- helpers ---------------------------------------------------------------------------------------------
-
-
-def _officer(request: HttpRequest) -> Officer | None:
-    return officer_for_user(request.user)
 
 
 def _not_officer(request: HttpRequest) -> HttpResponse:
@@ -133,7 +129,7 @@ def _feedback(answer: PracticeAnswer) -> dict:
 @login_required
 @require_GET
 def practice_home(request: HttpRequest) -> HttpResponse:
-    officer = _officer(request)
+    officer = current_officer(request.user)
     if officer is None:
         return _not_officer(request)
     return render(
@@ -150,7 +146,7 @@ def practice_home(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def practice_start(request: HttpRequest) -> HttpResponse:
-    officer = _officer(request)
+    officer = current_officer(request.user)
     if officer is None:
         return _not_officer(request)
     scope, _sep, value = request.POST.get("scope", "all").partition(":")
@@ -199,7 +195,7 @@ def practice_start(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def practice_screen(request: HttpRequest, sid: str) -> HttpResponse:
-    officer = _officer(request)
+    officer = current_officer(request.user)
     if officer is None:
         return _not_officer(request)
     data = _round(request, officer, sid)
@@ -251,7 +247,7 @@ def practice_screen(request: HttpRequest, sid: str) -> HttpResponse:
 @login_required
 @require_POST
 def practice_answer(request: HttpRequest, sid: str) -> HttpResponse:
-    officer = _officer(request)
+    officer = current_officer(request.user)
     if officer is None:
         return _not_officer(request)
     data = _round(request, officer, sid)
@@ -310,7 +306,7 @@ def practice_answer(request: HttpRequest, sid: str) -> HttpResponse:
 @login_required
 @require_POST
 def practice_next(request: HttpRequest, sid: str) -> HttpResponse:
-    officer = _officer(request)
+    officer = current_officer(request.user)
     if officer is None:
         return _not_officer(request)
     data = _round(request, officer, sid)
@@ -323,7 +319,7 @@ def practice_next(request: HttpRequest, sid: str) -> HttpResponse:
 @login_required
 @require_GET
 def wrong_book(request: HttpRequest) -> HttpResponse:
-    officer = _officer(request)
+    officer = current_officer(request.user)
     if officer is None:
         return _not_officer(request)
     group = "law" if request.GET.get("group") == "law" else "category"
