@@ -118,7 +118,7 @@ def _study_view(func):
 @_study_view
 def study_start(request, officer, data) -> JsonResponse:
     result = services.study_start(officer=officer, lesson_id=int(data["lesson_id"]), takeover=bool(data.get("takeover")))
-    payload = services._progress_payload(result.progress, result.spec)
+    payload = services.study_progress_payload(result.progress, result.spec)
     if result.status == "busy":
         return JsonResponse({"status": "busy", "message": _("您正在另一个窗口学习,本窗口不计时。"), **payload}, status=409)
     return JsonResponse({"status": "ok", "token": result.session.token, **payload})
