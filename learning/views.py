@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from org.models import Officer, RoleCategory, Unit
 from org.scopes import may_view_officer_file, may_view_unit, officers_visible_to, roles_of
 from org.selectors import officer_for_user, unit_tree_for
+from org.tabular import xlsx_response
 
 from . import catalog, selectors, services
 from .forms import (
@@ -31,8 +32,6 @@ from .forms import (
     UnitHoursFilterForm,
 )
 from .models import CreditEntry, ExternalClaim, OfflineSession
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _officer_or_403(request: HttpRequest) -> Officer:
@@ -252,9 +251,7 @@ def session_qr(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def session_export(request: HttpRequest, pk: int) -> HttpResponse:
     session = _managed_session(request, pk)
-    response = HttpResponse(selectors.attendance_xlsx(session=session), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="attendance-{session.pk}.xlsx"'
-    return response
+    return xlsx_response(selectors.attendance_xlsx(session=session), f"签到表-{session.pk}.xlsx")
 
 
 @login_required
@@ -392,9 +389,7 @@ def unit_hours(request: HttpRequest) -> HttpResponse:
 def unit_hours_export(request: HttpRequest) -> HttpResponse:
     _require_hr_pages(request)
     _form, _unit, year, rows, columns = _unit_rows(request)
-    response = HttpResponse(selectors.unit_status_xlsx(year=year, rows=rows, columns=columns), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="hours-{year}.xlsx"'
-    return response
+    return xlsx_response(selectors.unit_status_xlsx(year=year, rows=rows, columns=columns), f"学时-{year}.xlsx")
 
 
 @login_required

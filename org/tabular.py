@@ -297,10 +297,16 @@ def write_workbook(sheets: Sequence[Sheet], *, title: str = "") -> bytes:
     return buffer.getvalue()
 
 
+def safe_filename(filename: str) -> str:
+    """No path separators or control characters (a title typed by a trainer becomes part of a file name)."""
+    cleaned = "".join("_" if ch in '/\\:*?"<>|' or ord(ch) < 32 or ord(ch) == 127 else ch for ch in filename)
+    return cleaned.strip() or "download"
+
+
 def xlsx_response(data: bytes, filename: str) -> HttpResponse:
     """A download with the one XLSX content type and an RFC 5987 Content-Disposition (Chinese names survive)."""
     response = HttpResponse(data, content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=safe_filename(filename))
     response["X-Content-Type-Options"] = "nosniff"
     return response
 
@@ -308,6 +314,6 @@ def xlsx_response(data: bytes, filename: str) -> HttpResponse:
 def download_response(data: bytes, filename: str, content_type: str) -> HttpResponse:
     """Any other file download (question bank XML/GIFT ...) with the same Content-Disposition."""
     response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=safe_filename(filename))
     response["X-Content-Type-Options"] = "nosniff"
     return response

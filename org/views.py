@@ -17,6 +17,7 @@ from .forms import OfficerFilterForm, RosterUploadForm
 from .models import Officer, Unit
 from .roster import RosterFileError, parse_roster
 from .scopes import may_view_officer_file, may_view_unit, roles_of
+from .tabular import capped, xlsx_response
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
@@ -90,12 +91,7 @@ def officer_export(request: HttpRequest) -> HttpResponse:
     _require_hr_pages(request)
     _form, _unit, officers = _filtered_officers(request)
     content = selectors.roster_export_xlsx(officers=officers)
-    response = HttpResponse(
-        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    filename = f"roster-{timezone.localdate():%Y%m%d}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return xlsx_response(content, f"花名册-{timezone.localdate():%Y%m%d}.xlsx")
 
 
 @login_required
@@ -145,7 +141,8 @@ def _validate_and_maybe_apply(request, name: str, content: bytes, context: dict,
         context["file_error"] = str(exc)
         return render(request, "org/roster_import.html", context, status=400)
     if not parsed.ok:
-        context["errors"] = parsed.errors
+        context["errors"], context["errors_more"] = capped(parsed.errors)
+        context["error_total"] = len(parsed.errors)
         return render(request, "org/roster_import.html", context, status=400)
     report = services.roster_import(parsed=parsed, actor=request.user, dry_run=not apply)
     context["report"] = report

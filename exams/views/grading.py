@@ -15,14 +15,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from org.scopes import roles_of
+from org.tabular import xlsx_response
 
 from ..models import Attempt, Exam, MarkingTask, Question
 from ..results_xlsx import results_workbook
 from ..selectors import grading as selectors
 from ..services import grading as services
 from ..services.grading import GradingRefused
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @login_required
@@ -171,9 +170,7 @@ def exam_results_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
         rows=selectors.results_rows(attempts=attempts),
         stats=selectors.question_statistics(attempts=attempts),
     )
-    response = HttpResponse(data, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="exam-{exam.pk}-results.xlsx"'
-    return response
+    return xlsx_response(data, f"成绩-{exam.title}-{exam.pk}.xlsx")
 
 
 @login_required
