@@ -54,6 +54,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "org.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "org.middleware.ChineseFirstLocaleMiddleware",
@@ -176,6 +177,16 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+# Hostile uploads (issue #11): form bodies stay small, uploaded files over 2.5 MB stream to disk, every import file is
+# capped (size, uncompressed size of an .xlsx, rows) by org.tabular, and a request body above REQUEST_MAX_BYTES is
+# refused before it is read (except in the Wagtail and Django admin, which have their own upload limits).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
+IMPORT_MAX_UNCOMPRESSED_BYTES = env.int("IMPORT_MAX_UNCOMPRESSED_BYTES", default=64 * 1024 * 1024)
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=20_000)
+REQUEST_MAX_BYTES = env.int("REQUEST_MAX_BYTES", default=12 * 1024 * 1024)
+REQUEST_MAX_BYTES_EXEMPT_PREFIXES = ("/cms/", "/django-admin/")
 
 # --- Wagtail -----------------------------------------------------------------
 WAGTAIL_SITE_NAME = "执法学堂"

@@ -74,12 +74,21 @@ def test_attendance_export(client, hostile):
     officer, _hr, trainer = hostile
     start = timezone.now() - dt.timedelta(hours=1)
     session = learning_services.offline_session_create(
-        title="@讲座", kind="lecture", category="rule_of_law", hours=Decimal("2"), place="-会议室",
-        starts_at=start, ends_at=start + dt.timedelta(hours=2), trainer=trainer, invited_units=[unit(SQUAD)],
+        title="@讲座",
+        kind="lecture",
+        category="rule_of_law",
+        hours=Decimal("2"),
+        place="-会议室",
+        starts_at=start,
+        ends_at=start + dt.timedelta(hours=2),
+        trainer=trainer,
+        invited_units=[unit(SQUAD)],
     )
     client.force_login(trainer)
-    client.post(reverse("learning:session_detail", args=[session.pk]), {"employee_no": officer.employee_no,
-                                                                        "reason": "+扫码失败"})
+    client.post(
+        reverse("learning:session_detail", args=[session.pk]),
+        {"employee_no": officer.employee_no, "reason": "+扫码失败"},
+    )
     response = client.get(reverse("learning:session_export", args=[session.pk]))
     assert_neutralised(response, "@讲座", "+扫码失败")
 
@@ -96,12 +105,19 @@ def test_exam_results_export(client, hostile):
 
 def test_question_bank_export(client, hostile):
     _officer, _hr, trainer = hostile
-    data = QuestionData(kind="single", stem="=cmd|' /C calc'!A0", options=[Option("-1", True), Option("+2")],
-                        points=Decimal("1"), violation_category="outdoor_ads")
+    data = QuestionData(
+        kind="single",
+        stem="=cmd|' /C calc'!A0",
+        options=[Option("-1", True), Option("+2")],
+        points=Decimal("1"),
+        violation_category="outdoor_ads",
+    )
     bank_services.questions_import(parsed=ParseResult(questions=[data]), actor=trainer, source="t")
     client.force_login(trainer)
     response = client.get(reverse("exams:bank_export", args=["xlsx"]))
     assert_neutralised(response, "=cmd|' /C calc'!A0", "-1", "+2")
     sheet = load_workbook(io.BytesIO(response.content))["试题"]
     header = [c.value for c in sheet[1]]
-    assert sheet.cell(row=2, column=header.index("违法类别") + 1).value == "户外广告"  # issue #12: the name, not the code
+    assert (
+        sheet.cell(row=2, column=header.index("违法类别") + 1).value == "户外广告"
+    )  # issue #12: the name, not the code
