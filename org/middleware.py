@@ -56,6 +56,30 @@ class RequireMfaForPrivilegedRolesMiddleware:
         return self.get_response(request)
 
 
+# Reachable while an initial password is still in use: the change itself, logout, MFA stages, assets.
+_PASSWORD_CHANGE_ALLOWED = ("/accounts/password/change/", "/accounts/logout/", "/accounts/2fa/", "/static/", "/i18n/",
+                            "/jsi18n/", "/healthz")
+
+
+class RequirePasswordChangeMiddleware:
+    """Someone else chose this password (an initial password): the person must choose their own first."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and getattr(user, "must_change_password", False)
+            and not request.path.startswith(_PASSWORD_CHANGE_ALLOWED)
+        ):
+            messages.warning(request, _("您正在使用人事发放的初始密码,请先设置自己的新密码。"))
+            return redirect(reverse("account_change_password"))
+        return self.get_response(request)
+
+
 class ChineseFirstLocaleMiddleware(LocaleMiddleware):
     """zh-hans unless the person chose another language (cookie set by the switcher).
 

@@ -16,7 +16,7 @@ from . import dashboard, selectors, services, uploads
 from .forms import OfficerFilterForm, RosterUploadForm
 from .models import Officer, Unit
 from .roster import RosterFileError, parse_roster
-from .scopes import may_view_officer_file, may_view_unit, roles_of
+from .scopes import may_issue_initial_password, may_view_officer_file, may_view_unit, roles_of
 from .tabular import capped, xlsx_response
 
 
@@ -99,7 +99,8 @@ def officer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     officer = get_object_or_404(Officer.objects.select_related("unit", "role_category", "user"), pk=pk)
     if not may_view_officer_file(request.user, officer):
         raise PermissionDenied
-    return render(request, "org/officer_detail.html", {"officer": officer})
+    context = {"officer": officer, "may_issue_password": may_issue_initial_password(request.user, officer.user)}
+    return render(request, "org/officer_detail.html", context)
 
 
 @login_required
@@ -108,7 +109,8 @@ def officer_initial_password(request: HttpRequest, pk: int) -> HttpResponse:
     _require_roster_manager(request)
     officer = get_object_or_404(Officer, pk=pk)
     password = services.officer_issue_initial_password(officer=officer, actor=request.user)
-    return render(request, "org/officer_detail.html", {"officer": officer, "initial_password": password})
+    context = {"officer": officer, "initial_password": password, "may_issue_password": True}
+    return render(request, "org/officer_detail.html", context)
 
 
 _ROSTER_UPLOAD = "roster_upload"

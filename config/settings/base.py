@@ -65,6 +65,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # After MessageMiddleware: it leaves a message explaining the redirect to TOTP enrolment.
     "org.middleware.RequireMfaForPrivilegedRolesMiddleware",
+    "org.middleware.RequirePasswordChangeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
@@ -153,6 +154,11 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
 }
 ACCOUNT_FORMS = {"login": "org.forms.OfficerLoginForm"}
+# No "someone asked to reset a password for this unknown address" mails: they go to strangers.
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
+# The client address for the per-IP limits is REMOTE_ADDR, as uvicorn sets it: X-Forwarded-For is believed only from
+# the proxies given to uvicorn (Makefile TRUSTED_PROXIES / --forwarded-allow-ips), never by allauth itself.
+ALLAUTH_TRUSTED_PROXY_COUNT = 0
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "执法学堂"
 
