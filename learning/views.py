@@ -337,7 +337,12 @@ def claim_attachment(request: HttpRequest, pk: int) -> HttpResponse:
     claim = get_object_or_404(ExternalClaim.objects.select_related("officer__unit"), pk=pk)
     if not (claim.officer.user_id == request.user.pk or selectors.may_decide_claim(request.user, claim)):
         raise PermissionDenied
-    return FileResponse(claim.attachment.open("rb"), as_attachment=True, filename=claim.attachment.name.rsplit("/", 1)[-1])
+    response = FileResponse(
+        claim.attachment.open("rb"), as_attachment=True, filename=claim.attachment.name.rsplit("/", 1)[-1]
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 # --- unit leader / HR --------------------------------------------------------------------------------

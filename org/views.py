@@ -20,6 +20,24 @@ from .scopes import may_issue_initial_password, may_view_officer_file, may_view_
 from .tabular import capped, xlsx_response
 
 
+def public_media(request: HttpRequest, path: str) -> HttpResponse:
+    """Wagtail images only; MEDIA_ROOT is read per request so tests may move it."""
+    import posixpath
+
+    from django.conf import settings
+    from django.http import Http404
+    from django.views.static import serve
+
+    # Judge the path as serve() will resolve it: "images/../documents/x" is a document, not an image.
+    normalised = posixpath.normpath(path).lstrip("/")
+    if not normalised.startswith(PUBLIC_MEDIA_FOLDERS) or ".." in normalised.split("/"):
+        raise Http404
+    return serve(request, normalised, document_root=settings.MEDIA_ROOT)
+
+
+PUBLIC_MEDIA_FOLDERS = ("images/", "original_images/")
+
+
 def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"ok": True, "time": timezone.now().isoformat()})
 
