@@ -43,8 +43,13 @@ def debug_urls(request, settings):
 def claim():
     officer = OfficerFactory(unit=unit(TEAM), employee_no="BJ0100")
     return learning_services.external_claim_submit(
-        officer=officer, title="骨干培训班", provider="市委党校", category="business", hours=Decimal("8"),
-        start_date="2026-06-01", end_date="2026-06-02",
+        officer=officer,
+        title="骨干培训班",
+        provider="市委党校",
+        category="business",
+        hours=Decimal("8"),
+        start_date="2026-06-01",
+        end_date="2026-06-02",
         attachment=SimpleUploadedFile("结业证书.pdf", PDF, content_type="application/pdf"),
     )
 
