@@ -57,8 +57,15 @@ class RequireMfaForPrivilegedRolesMiddleware:
 
 
 # Reachable while an initial password is still in use: the change itself, logout, MFA stages, assets.
-_PASSWORD_CHANGE_ALLOWED = ("/accounts/password/change/", "/accounts/logout/", "/accounts/2fa/", "/static/", "/i18n/",
-                            "/jsi18n/", "/healthz")
+_PASSWORD_CHANGE_ALLOWED = (
+    "/accounts/password/change/",
+    "/accounts/logout/",
+    "/accounts/2fa/",
+    "/static/",
+    "/i18n/",
+    "/jsi18n/",
+    "/healthz",
+)
 
 
 class RequirePasswordChangeMiddleware:
