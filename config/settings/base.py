@@ -227,6 +227,9 @@ WAGTAIL_SITE_NAME = "执法学堂"
 WAGTAILADMIN_LOGIN_URL = "/accounts/login/"  # one login for everything: allauth's, with its MFA stage
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Documents (course files, lesson videos) only through Wagtail's serve view, which applies collection privacy;
+# /media/documents/ is not served (config.urls).
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILDOCS_EXTENSIONS = ["pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "txt", "zip"]
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
@@ -251,6 +254,9 @@ LEARNING_HOURS_PER_TRAINING_DAY = 8
 
 # --- content ------------------------------------------------------------------
 # Lesson videos are uploaded as Wagtail documents and played with <video>.
+# Documents (course files, lesson videos) only through Wagtail's serve view, which applies collection privacy;
+# /media/documents/ is not served (config.urls).
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILDOCS_EXTENSIONS = [*WAGTAILDOCS_EXTENSIONS, "mp4", "webm"]
 # Compilation PDFs embed a TrueType CJK font; set this to a .ttf/.ttc path to override the search.
 CONTENT_PDF_FONT = env("CONTENT_PDF_FONT", default="")

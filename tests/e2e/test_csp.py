@@ -32,7 +32,7 @@ def test_home_exam_and_cms_load_without_csp_violations(page, live_server, login)
     page.add_init_script(WATCH)
 
     login(page, live_server, officer.employee_no, PASSWORD)
-    for path in ("/", f"/exams/{exam.pk}/", "/cms/", "/cms/pages/"):
+    for path in ("/", f"/exams/{exam.pk}/", "/cms/", "/cms/pages/", "/cms/documents/", "/cms/images/"):
         response = page.goto(path)
         assert response.status == 200, path
         assert "Content-Security-Policy" in {k.title() for k in response.headers} or "content-security-policy" in (

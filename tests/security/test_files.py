@@ -118,3 +118,14 @@ def test_only_wagtail_images_are_public_media(client, settings, debug_urls):
     assert client.get("/media/documents/内部通知.pdf").status_code == 404
     assert client.get("/media/images/../documents/内部通知.pdf").status_code == 404
     assert client.get("/media/images/%2e%2e/documents/内部通知.pdf").status_code == 404
+
+
+def test_wagtail_documents_are_served_by_wagtails_view_not_from_media(client, settings, debug_urls):
+    from django.core.files.base import ContentFile
+    from wagtail.documents.models import Document
+
+    document = Document.objects.create(title="执法文书范本", file=ContentFile(PDF, name="范本.pdf"))
+    response = client.get(document.url)
+    assert document.url.startswith("/documents/") and response.status_code == 200
+    assert b"".join(response.streaming_content) == PDF
+    assert client.get("/media/" + document.file.name).status_code == 404
