@@ -6,6 +6,10 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 BENCH ?=
+# Addresses of reverse proxies whose X-Forwarded-For/-Proto uvicorn may believe (e.g. TRUSTED_PROXIES=10.0.0.5).
+# Empty (the default): uvicorn ignores those headers, so nobody can fake their address past the per-IP login limit.
+TRUSTED_PROXIES ?=
+PROXY_FLAGS := $(if $(strip $(TRUSTED_PROXIES)),--proxy-headers --forwarded-allow-ips "$(TRUSTED_PROXIES)",--no-proxy-headers)
 
 .PHONY: run test lint install system-deps messages migrate seed serve worker bench clean
 
@@ -45,7 +49,7 @@ run: seed
 	$(BIN)/python manage.py collectstatic --noinput -v0
 	@echo "执法学堂: http://$(HOST):$(PORT)/"
 	$(BIN)/python manage.py sweep_attempts --loop 30 & sweeper=$$!; trap 'kill $$sweeper' EXIT INT TERM; \
-	$(BIN)/uvicorn config.asgi:application --host $(HOST) --port $(PORT)
+	$(BIN)/uvicorn config.asgi:application --host $(HOST) --port $(PORT) $(PROXY_FLAGS)
 
 worker: install
 	$(BIN)/python manage.py sweep_attempts --loop 30 & sweeper=$$!; trap 'kill $$sweeper' EXIT INT TERM; \

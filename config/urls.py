@@ -1,7 +1,6 @@
 from allauth.account.decorators import secure_admin_login
-from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -28,10 +27,17 @@ urlpatterns = [
     path("learning/", include("learning.urls")),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Public media are only Wagtail's images (renditions and originals), in DEBUG and production alike (a proxy may take
+# over exactly these two folders). Everything else under MEDIA_ROOT is private: claim attachments leave through
+# learning's access-checked view, Wagtail documents through Wagtail's serve view (collection privacy), staged import
+# files never.
+urlpatterns += [
+    re_path(
+        r"^media/(?P<path>(?:images|original_images)/[^/].*)$",
+        org_views.public_media,
+        name="public_media",
+    )
+]
 
 # Wagtail serves the content tree (courses, cases ...) under /learn/ via its catch-all, last.
 urlpatterns += [path("learn/", include(wagtail_urls))]

@@ -130,6 +130,11 @@ def credit_categories() -> list[tuple[str, str]]:
     return list(CreditCategory.objects.order_by("sort_order", "id").values_list("code", "name"))
 
 
+def violation_categories() -> list[tuple[str, str]]:
+    """(code, name) of every 违法行为类别, in display order."""
+    return list(ViolationCategory.objects.order_by("sort_order", "id").values_list("code", "name"))
+
+
 # ---------------------------------------------------------------------------
 # Laws and citations
 # ---------------------------------------------------------------------------

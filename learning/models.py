@@ -7,6 +7,8 @@ deleted. A correction is a reversing entry. Every total is a sum over the ledger
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -289,7 +291,9 @@ class Attendance(models.Model):
 
 
 def claim_upload_to(instance: ExternalClaim, filename: str) -> str:
-    return f"learning/claims/{instance.officer_id}/{filename}"
+    # An unguessable folder under private/ (never served as /media/): the file leaves only through
+    # learning.views.claim_attachment, which checks who asks. The original name is kept for the download.
+    return f"private/claims/{uuid.uuid4().hex}/{filename}"
 
 
 class ExternalClaim(models.Model):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -15,6 +14,7 @@ from django.utils import timezone
 from org.audience import Audience, audiences_of
 from org.models import Officer, User
 from org.scopes import roles_of
+from org.tabular import Sheet, write_workbook
 
 from . import catalog
 from .models import (
@@ -293,19 +293,11 @@ def unit_status_rows(*, year: int, officers: QuerySet[Officer]) -> tuple[list[di
 
 
 def unit_status_xlsx(*, year: int, rows: list[dict], columns: list[tuple[str, str]]) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = f"{year}年度学时"
     header = ["工号", "姓名", "单位", "人员类别"]
     for _code, name in columns:
         header += [f"{name}应修", f"{name}已修", f"{name}欠缺"]
     header += ["合计已修", "合计欠缺", "折合培训天数", "最少培训天数", "是否达标"]
-    sheet.append(header)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
+    lines = []
     for row in rows:
         line = [row["employee_no"], row["name"], row["unit"], row["role"]]
         for cell in row["cell_list"]:
@@ -317,11 +309,8 @@ def unit_status_xlsx(*, year: int, rows: list[dict], columns: list[tuple[str, st
             float(row["min_days"]) if row["min_days"] is not None else None,
             "是" if row["ok"] else "否",
         ]
-        sheet.append(line)
-    sheet.column_dimensions["C"].width = 40
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+        lines.append(line)
+    return write_workbook([Sheet(f"{year}年度学时", header, lines, widths={2: 40})])
 
 
 def recent_credits(*, officer: Officer, limit: int = 20) -> list[CreditEntry]:
@@ -424,34 +413,28 @@ def attendance_for(*, session: OfflineSession) -> list[Attendance]:
 
 
 def attendance_xlsx(*, session: OfflineSession) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "签到表"
-    sheet.append([session.title])
-    sheet.append([f"{timezone.localtime(session.starts_at):%Y-%m-%d %H:%M} — {timezone.localtime(session.ends_at):%H:%M}", session.place])
-    sheet.append(["工号", "姓名", "单位", "签到时间", "签退时间", "方式", "补录原因", "学时"])
-    for cell in sheet[3]:
-        cell.font = Font(bold=True)
-    for a in attendance_for(session=session):
-        sheet.append(
-            [
-                a.officer.employee_no,
-                a.officer.name,
-                a.officer.unit.full_path,
-                timezone.localtime(a.signed_in_at).strftime("%Y-%m-%d %H:%M:%S") if a.signed_in_at else "",
-                timezone.localtime(a.signed_out_at).strftime("%Y-%m-%d %H:%M:%S") if a.signed_out_at else "",
-                a.get_method_display(),
-                a.reason,
-                float(session.hours) if a.credit_id else 0,
-            ]
-        )
-    sheet.column_dimensions["C"].width = 40
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    when = f"{timezone.localtime(session.starts_at):%Y-%m-%d %H:%M} — {timezone.localtime(session.ends_at):%H:%M}"
+    lines = [
+        [
+            a.officer.employee_no,
+            a.officer.name,
+            a.officer.unit.full_path,
+            timezone.localtime(a.signed_in_at).strftime("%Y-%m-%d %H:%M:%S") if a.signed_in_at else "",
+            timezone.localtime(a.signed_out_at).strftime("%Y-%m-%d %H:%M:%S") if a.signed_out_at else "",
+            a.get_method_display(),
+            a.reason,
+            float(session.hours) if a.credit_id else 0,
+        ]
+        for a in attendance_for(session=session)
+    ]
+    sheet = Sheet(
+        "签到表",
+        ["工号", "姓名", "单位", "签到时间", "签退时间", "方式", "补录原因", "学时"],
+        lines,
+        widths={2: 40},
+        preamble=[[session.title], [when, session.place]],
+    )
+    return write_workbook([sheet])
 
 
 def may_decide_claim(user: User, claim: ExternalClaim) -> bool:

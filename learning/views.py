@@ -22,6 +22,7 @@ from org.access import access_officer, access_unit, current_officer, has, office
 from org.models import Officer, RoleCategory
 from org.scopes import officers_visible_to
 from org.selectors import unit_tree_for
+from org.tabular import xlsx_response
 
 from . import catalog, selectors, services
 from .forms import (
@@ -33,8 +34,6 @@ from .forms import (
     UnitHoursFilterForm,
 )
 from .models import CreditEntry, ExternalClaim, OfflineSession
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _year(request: HttpRequest) -> int:
@@ -237,9 +236,7 @@ def session_qr(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def session_export(request: HttpRequest, pk: int) -> HttpResponse:
     session = _managed_session(request, pk)
-    response = HttpResponse(selectors.attendance_xlsx(session=session), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="attendance-{session.pk}.xlsx"'
-    return response
+    return xlsx_response(selectors.attendance_xlsx(session=session), f"签到表-{session.pk}.xlsx")
 
 
 @officer_required
@@ -321,7 +318,12 @@ def claim_attachment(request: HttpRequest, pk: int) -> HttpResponse:
     claim = get_object_or_404(ExternalClaim.objects.select_related("officer__unit"), pk=pk)
     if not (claim.officer.user_id == request.user.pk or selectors.may_decide_claim(request.user, claim)):
         raise PermissionDenied
-    return FileResponse(claim.attachment.open("rb"), as_attachment=True, filename=claim.attachment.name.rsplit("/", 1)[-1])
+    response = FileResponse(
+        claim.attachment.open("rb"), as_attachment=True, filename=claim.attachment.name.rsplit("/", 1)[-1]
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 # --- unit leader / HR --------------------------------------------------------------------------------
@@ -364,9 +366,7 @@ def unit_hours(request: HttpRequest) -> HttpResponse:
 @role_required("hr_pages")
 def unit_hours_export(request: HttpRequest) -> HttpResponse:
     _form, _unit, year, rows, columns = _unit_rows(request)
-    response = HttpResponse(selectors.unit_status_xlsx(year=year, rows=rows, columns=columns), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="hours-{year}.xlsx"'
-    return response
+    return xlsx_response(selectors.unit_status_xlsx(year=year, rows=rows, columns=columns), f"学时-{year}.xlsx")
 
 
 @login_required

@@ -5,6 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .models import Officer, RoleCategory
+from .tabular import TableError, check_upload_size
 from .text import normalize_text
 
 
@@ -39,8 +40,10 @@ class RosterUploadForm(forms.Form):
         name = upload.name.lower()
         if not (name.endswith(".xlsx") or name.endswith(".csv")):
             raise forms.ValidationError(_("只支持 .xlsx 或 .csv 文件。"))
-        if upload.size > 20 * 1024 * 1024:
-            raise forms.ValidationError(_("文件超过 20MB。"))
+        try:
+            check_upload_size(upload.size)
+        except TableError as exc:
+            raise forms.ValidationError(str(exc)) from exc
         return upload
 
 

@@ -1,6 +1,7 @@
 from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 from django.contrib import messages
+from django.http import HttpResponse
 from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -12,6 +13,27 @@ from .scopes import roles_of
 
 # Paths a privileged user may reach before enrolling TOTP: the enrolment itself, logout, assets.
 _ALLOWED_PREFIXES = ("/accounts/", "/static/", "/media/", "/i18n/", "/jsi18n/", "/healthz")
+
+
+class RequestSizeLimitMiddleware:
+    """Refuse an oversized request body by its Content-Length before Django reads it (uploads outside the admin are
+    at most 10 MB; a 1 GB post should not even reach the disk)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        limit = getattr(settings, "REQUEST_MAX_BYTES", None)
+        exempt = getattr(settings, "REQUEST_MAX_BYTES_EXEMPT_PREFIXES", ())
+        if limit and not request.path.startswith(exempt):
+            try:
+                length = int(request.META.get("CONTENT_LENGTH") or 0)
+            except ValueError:
+                length = 0
+            if length > limit:
+                message = _("上传的内容太大(上限 %(mb)s MB),请拆分后再上传。") % {"mb": limit // (1024 * 1024)}
+                return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
 
 
 class RequireMfaForPrivilegedRolesMiddleware:
@@ -31,6 +53,37 @@ class RequireMfaForPrivilegedRolesMiddleware:
         ):
             messages.warning(request, _("您的账号拥有人事或管理员权限,须先启用两步验证(TOTP)。"))
             return redirect(reverse("mfa_activate_totp"))
+        return self.get_response(request)
+
+
+# Reachable while an initial password is still in use: the change itself, logout, MFA stages, assets.
+_PASSWORD_CHANGE_ALLOWED = (
+    "/accounts/password/change/",
+    "/accounts/logout/",
+    "/accounts/2fa/",
+    "/static/",
+    "/i18n/",
+    "/jsi18n/",
+    "/healthz",
+)
+
+
+class RequirePasswordChangeMiddleware:
+    """Someone else chose this password (an initial password): the person must choose their own first."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and getattr(user, "must_change_password", False)
+            and not request.path.startswith(_PASSWORD_CHANGE_ALLOWED)
+        ):
+            messages.warning(request, _("您正在使用人事发放的初始密码,请先设置自己的新密码。"))
+            return redirect(reverse("account_change_password"))
         return self.get_response(request)
 
 

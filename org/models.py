@@ -10,6 +10,10 @@ from treebeard.mp_tree import MP_Node
 class User(AbstractUser):
     """The login identity. For officers the username is the employee number (工号)."""
 
+    # Set when someone else chose the password (an initial password issued by HR or an admin): the person must pick
+    # their own before using the site (org.middleware.RequirePasswordChangeMiddleware); cleared by the adapter.
+    must_change_password = models.BooleanField(_("须修改密码"), default=False)
+
     class Meta:
         verbose_name = _("用户")
         verbose_name_plural = _("用户")

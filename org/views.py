@@ -16,6 +16,26 @@ from .access import access_officer, access_unit, current_officer, role_required
 from .forms import OfficerFilterForm, RosterUploadForm
 from .models import Officer
 from .roster import RosterFileError, parse_roster
+from .scopes import may_issue_initial_password
+from .tabular import capped, xlsx_response
+
+
+def public_media(request: HttpRequest, path: str) -> HttpResponse:
+    """Wagtail images only; MEDIA_ROOT is read per request so tests may move it."""
+    import posixpath
+
+    from django.conf import settings
+    from django.http import Http404
+    from django.views.static import serve
+
+    # Judge the path as serve() will resolve it: "images/../documents/x" is a document, not an image.
+    normalised = posixpath.normpath(path).lstrip("/")
+    if not normalised.startswith(PUBLIC_MEDIA_FOLDERS) or ".." in normalised.split("/"):
+        raise Http404
+    return serve(request, normalised, document_root=settings.MEDIA_ROOT)
+
+
+PUBLIC_MEDIA_FOLDERS = ("images/", "original_images/")
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
@@ -75,18 +95,14 @@ def officer_list(request: HttpRequest) -> HttpResponse:
 def officer_export(request: HttpRequest) -> HttpResponse:
     _form, _unit, officers = _filtered_officers(request)
     content = selectors.roster_export_xlsx(officers=officers)
-    response = HttpResponse(
-        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    filename = f"roster-{timezone.localdate():%Y%m%d}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return xlsx_response(content, f"花名册-{timezone.localdate():%Y%m%d}.xlsx")
 
 
 @login_required
 def officer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     officer = access_officer(request.user, pk)
-    return render(request, "org/officer_detail.html", {"officer": officer})
+    context = {"officer": officer, "may_issue_password": may_issue_initial_password(request.user, officer.user)}
+    return render(request, "org/officer_detail.html", context)
 
 
 @role_required("roster")
@@ -94,7 +110,8 @@ def officer_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def officer_initial_password(request: HttpRequest, pk: int) -> HttpResponse:
     officer = get_object_or_404(Officer, pk=pk)
     password = services.officer_issue_initial_password(officer=officer, actor=request.user)
-    return render(request, "org/officer_detail.html", {"officer": officer, "initial_password": password})
+    context = {"officer": officer, "initial_password": password, "may_issue_password": True}
+    return render(request, "org/officer_detail.html", context)
 
 
 _ROSTER_UPLOAD = "roster_upload"
@@ -126,7 +143,8 @@ def _validate_and_maybe_apply(request, name: str, content: bytes, context: dict,
         context["file_error"] = str(exc)
         return render(request, "org/roster_import.html", context, status=400)
     if not parsed.ok:
-        context["errors"] = parsed.errors
+        context["errors"], context["errors_more"] = capped(parsed.errors)
+        context["error_total"] = len(parsed.errors)
         return render(request, "org/roster_import.html", context, status=400)
     report = services.roster_import(parsed=parsed, actor=request.user, dry_run=not apply)
     context["report"] = report

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+from csp import constants as csp
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -26,6 +27,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "csp",
     "django_tasks",
     "django_tasks_db",
     "wagtail.contrib.forms",
@@ -55,6 +57,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "org.middleware.RequestSizeLimitMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "org.middleware.ChineseFirstLocaleMiddleware",
@@ -65,6 +69,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # After MessageMiddleware: it leaves a message explaining the redirect to TOTP enrolment.
     "org.middleware.RequireMfaForPrivilegedRolesMiddleware",
+    "org.middleware.RequirePasswordChangeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
@@ -153,6 +158,11 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
 }
 ACCOUNT_FORMS = {"login": "org.forms.OfficerLoginForm"}
+# No "someone asked to reset a password for this unknown address" mails: they go to strangers.
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
+# The client address for the per-IP limits is REMOTE_ADDR, as uvicorn sets it: X-Forwarded-For is believed only from
+# the proxies given to uvicorn (Makefile TRUSTED_PROXIES / --forwarded-allow-ips), never by allauth itself.
+ALLAUTH_TRUSTED_PROXY_COUNT = 0
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "执法学堂"
 
@@ -177,12 +187,50 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+# Hostile uploads (issue #11): form bodies stay small, uploaded files over 2.5 MB stream to disk, every import file is
+# capped (size, uncompressed size of an .xlsx, rows) by org.tabular, and a request body above REQUEST_MAX_BYTES is
+# refused before it is read (except in the Wagtail and Django admin, which have their own upload limits).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
+IMPORT_MAX_UNCOMPRESSED_BYTES = env.int("IMPORT_MAX_UNCOMPRESSED_BYTES", default=64 * 1024 * 1024)
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=20_000)
+REQUEST_MAX_BYTES = env.int("REQUEST_MAX_BYTES", default=12 * 1024 * 1024)
+REQUEST_MAX_BYTES_EXEMPT_PREFIXES = ("/cms/", "/django-admin/")
+
+# --- Content-Security-Policy (django-csp 4) ------------------------------------
+# Scripts only from our own static files (no inline scripts or handlers anywhere, the Wagtail admin included);
+# inline styles stay allowed because the Wagtail admin and a few of our templates set style attributes. No third
+# parties at all: the platform runs on a bureau's intranet (Wagtail's gravatar is switched off below).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [csp.SELF],
+        "script-src": [csp.SELF],
+        "style-src": [csp.SELF, csp.UNSAFE_INLINE],
+        "img-src": [csp.SELF, "data:", "blob:"],
+        "font-src": [csp.SELF, "data:"],
+        "media-src": [csp.SELF, "blob:"],
+        "connect-src": [csp.SELF],  # 'self' covers same-origin websockets (ws:/wss:) in CSP 3
+        "frame-src": [csp.SELF],
+        "frame-ancestors": [csp.SELF],
+        "form-action": [csp.SELF],
+        "base-uri": [csp.SELF],
+        "object-src": [csp.NONE],
+    }
+}
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
 # --- Wagtail -----------------------------------------------------------------
 WAGTAIL_SITE_NAME = "执法学堂"
 WAGTAILADMIN_LOGIN_URL = "/accounts/login/"  # one login for everything: allauth's, with its MFA stage
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Documents (course files, lesson videos) only through Wagtail's serve view, which applies collection privacy;
+# /media/documents/ is not served (config.urls).
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILDOCS_EXTENSIONS = ["pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "txt", "zip"]
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
@@ -207,6 +255,9 @@ LEARNING_HOURS_PER_TRAINING_DAY = 8
 
 # --- content ------------------------------------------------------------------
 # Lesson videos are uploaded as Wagtail documents and played with <video>.
+# Documents (course files, lesson videos) only through Wagtail's serve view, which applies collection privacy;
+# /media/documents/ is not served (config.urls).
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILDOCS_EXTENSIONS = [*WAGTAILDOCS_EXTENSIONS, "mp4", "webm"]
 # Compilation PDFs embed a TrueType CJK font; set this to a .ttf/.ttc path to override the search.
 CONTENT_PDF_FONT = env("CONTENT_PDF_FONT", default="")

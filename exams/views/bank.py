@@ -11,11 +11,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from content import selectors as content_selectors
 from org import uploads
 from org.access import role_required
+from org.tabular import TableError, capped, check_upload_size, download_response, max_rows_read, xlsx_response
 
 from .. import formats, selectors, services
-from ..formats import xlsx
+from ..formats import Issue, xlsx
 from ..forms import FORMAT_CHOICES, ImportForm, QuestionFilterForm, QuestionForm, StatusForm, initial_from_data
 from ..models import Question, QuestionCategory
 
@@ -134,18 +136,21 @@ def bank_export(request: HttpRequest, fmt: str) -> HttpResponse:
         raise Http404
     _form, _category, questions = _filtered(request)
     module = formats.get(fmt)
-    content = module.export(selectors.questions_data(questions))
-    response = HttpResponse(content, content_type=module.CONTENT_TYPE)
-    filename = f"questions-{timezone.localdate():%Y%m%d}.{formats.FILE_SUFFIX[fmt]}"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    content = module.export(selectors.questions_data(questions), **_format_options(fmt))
+    filename = f"题库-{timezone.localdate():%Y%m%d}.{formats.FILE_SUFFIX[fmt]}"
+    return download_response(content, filename, module.CONTENT_TYPE)
+
+
+def _format_options(fmt: str) -> dict:
+    """The spreadsheet shows violation categories by their Chinese name and reads name or code."""
+    if fmt == xlsx.NAME:
+        return {"violation_categories": content_selectors.violation_categories()}
+    return {}
 
 
 @role_required("training")
 def bank_template(request: HttpRequest) -> HttpResponse:
-    response = HttpResponse(xlsx.template(), content_type=xlsx.CONTENT_TYPE)
-    response["Content-Disposition"] = 'attachment; filename="question-template.xlsx"'
-    return response
+    return xlsx_response(xlsx.template(**_format_options(xlsx.NAME)), "试题导入模板.xlsx")
 
 
 _QUESTION_UPLOAD = "question_upload"
@@ -181,10 +186,18 @@ def bank_import(request: HttpRequest) -> HttpResponse:
 
 
 def _check_and_maybe_apply(request, stash: dict, content: bytes, context: dict, *, apply: bool):
-    parsed = formats.get(stash["format"]).parse(content)
-    context["warnings"] = parsed.warnings
+    try:
+        check_upload_size(content)
+    except TableError as exc:
+        context["file_error"] = str(exc)
+        return render(request, "exams/bank_import.html", context, status=400)
+    parsed = formats.get(stash["format"]).parse(content, **_format_options(stash["format"]))
+    if len(parsed.questions) > max_rows_read():
+        parsed.errors.insert(0, Issue(0, _("文件超过 %(n)s 道试题,请拆分后分批导入。") % {"n": max_rows_read()}))
+    context["warnings"], context["warnings_more"] = capped(parsed.warnings)
     if not parsed.ok:
-        context["errors"] = parsed.errors
+        context["errors"], context["errors_more"] = capped(parsed.errors)
+        context["error_total"] = len(parsed.errors)
         return render(request, "exams/bank_import.html", context, status=400)
     report = services.questions_import(
         parsed=parsed,

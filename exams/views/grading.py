@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from org.access import has, require, role_required
+from org.tabular import xlsx_response
 
 from ..access import access_exam, access_own_attempt
 from ..models import Attempt, MarkingTask, Question
@@ -21,8 +22,6 @@ from ..results_xlsx import results_workbook
 from ..selectors import grading as selectors
 from ..services import grading as services
 from ..services.grading import GradingRefused
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @login_required
@@ -148,9 +147,7 @@ def exam_results_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
         rows=selectors.results_rows(attempts=attempts),
         stats=selectors.question_statistics(attempts=attempts),
     )
-    response = HttpResponse(data, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="exam-{exam.pk}-results.xlsx"'
-    return response
+    return xlsx_response(data, f"成绩-{exam.title}-{exam.pk}.xlsx")
 
 
 @login_required
