@@ -186,7 +186,7 @@
     // A refused answer will never be accepted as it is: it leaves the send queue, but stays on the page (and in
     // this device's store) with the server's reason next to the question until the officer changes it.
     (body.refused || []).forEach(function (r) {
-      var key = String(r.item), p = store.pending[key];
+      var key = String(r.item), p = store.pending[key] || store.refused[key];
       if (!p || p.seq > r.seq) { return; }  // a newer answer is already on its way
       delete store.pending[key];
       store.refused[key] = { seq: r.seq, response: p.response, flagged: p.flagged, reason: r.reason };
@@ -283,7 +283,7 @@
     clearTimeout(debounce);
     status("submitting");
     var send = function () {
-      request("POST", cfg.submit_url, { answers: pendingList() }).then(function (body) {
+      request("POST", cfg.submit_url, { answers: submitBatch() }).then(function (body) {
         if (body._code === 401) { submitting = false; lostLogin(); return; }
         if (body._code === 200) {
           forget();
@@ -310,6 +310,19 @@
     (function wait() { if (inflight) { setTimeout(wait, 200); } else { send(); } })();
   }
   var wantSubmit = false;
+
+  // The submit carries the unacknowledged answers AND the refused ones: the server then refuses to hand in
+  // before the deadline (and says why again) instead of handing in without them. Clearing the question is the
+  // officer's way to give that answer up.
+  function submitBatch() {
+    var batch = pendingList();
+    Object.keys(store.refused).forEach(function (key) {
+      if (store.pending[key]) { return; }
+      var r = store.refused[key];
+      batch.push({ item: Number(key), seq: r.seq, response: r.response, flagged: r.flagged });
+    });
+    return batch;
+  }
 
   function askSubmit() {
     var unanswered = renderSheet();
