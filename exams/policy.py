@@ -3,9 +3,9 @@
 One function decides it, for every page and JSON response: nothing that carries a key or an explanation is
 built unless `review_visible` says so.
 
-Parts: "score" (the total and pass), "answers" (keys), "explanations", and "item_scores" (each question's score
-and the markers' comments). A question's score gives its key away (a true/false item scored 0 means the other
-answer was right), so item scores are visible only when both the score and the answers are.
+Parts: "score" (the total and pass), "answers" (keys), "explanations", and "item_scores" (each question's
+score). A question's score gives its key away (a true/false item scored 0 means the other answer was right), so
+item scores are visible only when both the score and the answers are.
 """
 
 from __future__ import annotations

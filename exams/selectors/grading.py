@@ -184,7 +184,7 @@ def attempt_result(*, attempt: Attempt, now: dt.datetime) -> AttemptResult:
             for key, label in labels.items()
         ]
         comments = []
-        if show_item_scores:
+        if show_score:  # the markers' feedback comes with the result (a comment gives no key away by itself)
             comments = [t.comment for t in item.marking_tasks.all() if t.marked_at and t.comment]
         items.append(
             ResultItem(
