@@ -101,7 +101,9 @@ def test_a_refused_answer_is_shown_where_it_belongs_and_the_valid_ones_are_store
         page.locator("#attempt-confirm-yes").click()
     assert page.url.endswith(f"/exams/attempts/{attempt.pk}/result/")
     stored = _stored(attempt)
-    assert stored["blank"][0] == "事实" and stored["true_false"][0] is True and sorted(stored["multiple"][0]) == ["A", "B"]
+    assert (
+        stored["blank"][0] == "事实" and stored["true_false"][0] is True and sorted(stored["multiple"][0]) == ["A", "B"]
+    )
 
 
 def test_the_result_page_shows_the_letters_the_officer_saw(page, live_server, login):

@@ -42,7 +42,12 @@ def shuffled(officer):
 def test_review_lists_options_in_the_sitting_order_with_the_letters_shown(officer, shuffled):
     result = attempt_result(attempt=shuffled, now=timezone.now())
     options = result.items[0].options
-    assert [(o["label"], o["text"]) for o in options] == [("A", "没收违法所得"), ("B", "罚款"), ("C", "记过"), ("D", "警告")]
+    assert [(o["label"], o["text"]) for o in options] == [
+        ("A", "没收违法所得"),
+        ("B", "罚款"),
+        ("C", "记过"),
+        ("D", "警告"),
+    ]
     assert [o["label"] for o in options if o["chosen"]] == ["B", "C", "D"]
     assert result.items[0].answer == "BCD"  # what the officer picked, as they saw it
     assert result.items[0].correct == "ABD"  # 没收违法所得, 罚款, 警告 as shown
