@@ -209,9 +209,15 @@
     for (var i = 0; i < sections.length; i++) { if (store.refused[sections[i].dataset.item]) { return i; } }
     return -1;
   }
+  var refusalNoticeShown = false;
+  function refusalNotice(text) {
+    // Clears only a notice it set itself (a proctor's notice stays).
+    if (text) { notice(text); refusalNoticeShown = true; }
+    else if (refusalNoticeShown) { notice(""); refusalNoticeShown = false; }
+  }
   function pointToRefused(body) {
     status("refused");
-    notice(body.error || "");
+    refusalNotice(body.error || "");
     var index = firstRefused();
     if (index < 0) { return; }
     if (onePerPage) { show(index); } else { sections[index].scrollIntoView({ block: "center" }); }
@@ -243,8 +249,8 @@
       if (body._code === 200 || body._code === 422) {
         applyAcks(body);
         if (pendingList().length) { status("pending"); clearTimeout(debounce); debounce = setTimeout(save, cfg.autosave_ms); }
-        else if (Object.keys(store.refused).length) { status("refused"); if (body.error) { notice(body.error); } }
-        else { status("saved"); }
+        else if (Object.keys(store.refused).length) { status("refused"); refusalNotice(body.error); }
+        else { status("saved"); refusalNotice(""); }
       } else if (body._code === 409 && body.state && body.state !== "in_progress") {
         closed(body);
       } else {

@@ -96,6 +96,7 @@ def test_a_refused_answer_is_shown_where_it_belongs_and_the_valid_ones_are_store
     expect(status).to_have_text(SAVED)
     expect(sections["blank"].locator(".attempt-refused")).to_be_hidden()
     expect(page.locator(".sheet-cell.refused")).to_have_count(0)
+    expect(page.locator("#attempt-notice")).to_be_hidden()
     page.locator("#attempt-submit").click()
     with page.expect_navigation():
         page.locator("#attempt-confirm-yes").click()
