@@ -3,16 +3,23 @@ from django.utils.translation import gettext_lazy as _
 
 
 def _exams_card_context(request, officer) -> dict:
-    """The home card: the exam to act on next (open first, then the nearest upcoming) and the latest result."""
+    """The home card: the exam to act on next and the latest result. Open exams first: one being answered, then
+    the formal exams (年度学法考试, 行政执法资格考试: they count for certification and close on a date) before course
+    quizzes and practice, each group by closing time; else the nearest upcoming (formal first)."""
     from django.utils import timezone
 
+    from .models import Exam
     from .selectors.exams import officer_exams
 
     if officer is None:
         return {"officer": None}
+    formal = (Exam.Kind.ANNUAL, Exam.Kind.QUALIFICATION)
     buckets = officer_exams(officer=officer, now=timezone.now())
-    upcoming = sorted(buckets["upcoming"], key=lambda r: r.opens_at)
-    following = buckets["open"] or upcoming
+    open_rows = sorted(
+        buckets["open"], key=lambda r: (r.key != "in_progress", r.exam.kind not in formal, r.closes_at, r.exam.pk)
+    )
+    upcoming = sorted(buckets["upcoming"], key=lambda r: (r.exam.kind not in formal, r.opens_at, r.exam.pk))
+    following = open_rows or upcoming
     last = next((r for r in buckets["finished"] if r.result is not None), None)
     return {"officer": officer, "next": following[0] if following else None, "last": last}
 

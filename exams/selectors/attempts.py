@@ -109,13 +109,22 @@ def attempt_overdue(attempt: Attempt, now: dt.datetime) -> bool:
     return attempt.state == Attempt.State.IN_PROGRESS and now > attempt.deadline + grace
 
 
+def option_labels(content: dict, option_order: list[str] | None) -> dict[str, str]:
+    """Original option key → the letter the officer saw in that sitting (A, B, C… by display position). Every
+    page that shows an answer to a person uses these letters, never the stored keys."""
+    keys = [o["key"] for o in content.get("options") or []]
+    order = [k for k in (option_order or keys) if k in keys] or keys
+    return {key: LABELS[i] for i, key in enumerate(order)}
+
+
 def item_public(item: AttemptItem, *, show_answers: bool = False, show_explanations: bool = False) -> dict:
     """One frozen question as the exam page may see it. The key and the explanation are included only when
     the caller says the review policy allows it (and then only for an item whose answer is saved)."""
     content = item.content
     kind = content["kind"]
     options_by_key = {o["key"]: o for o in content.get("options") or []}
-    order = item.option_order or list(options_by_key)
+    labels = option_labels(content, item.option_order)
+    order = list(labels)
     data = {
         "id": item.pk,
         "position": item.position,
@@ -124,11 +133,7 @@ def item_public(item: AttemptItem, *, show_answers: bool = False, show_explanati
         "stem": content.get("stem") or "",
         "points": str(item.points),
         # Display labels by position (A, B, C…); the response stores the ORIGINAL key.
-        "options": [
-            {"key": key, "label": LABELS[i], "text": options_by_key[key]["text"]}
-            for i, key in enumerate(order)
-            if key in options_by_key
-        ],
+        "options": [{"key": key, "label": label, "text": options_by_key[key]["text"]} for key, label in labels.items()],
         "response": item.response,
         "seq": item.seq,
         "flagged": item.flagged,

@@ -17,6 +17,7 @@ from org.scopes import officers_visible_to, roles_of
 from .. import grading
 from ..models import Attempt, AttemptItem, Exam, MarkingTask, Question
 from ..policy import review_visible
+from .attempts import option_labels
 
 GRADED_STATES = (Attempt.State.GRADED, Attempt.State.RELEASED)
 FINALISED = (Attempt.State.SUBMITTED, *GRADED_STATES)
@@ -72,7 +73,7 @@ def marking_view(*, task: MarkingTask) -> MarkingView:
         exam_title=item.attempt.exam.title,
         stem=content.get("stem", ""),
         rubric=content.get("rubric", ""),
-        answer=response_text(content, item.response),
+        answer=response_text(content, item.response, item.option_order),
         points=item.points,
         round_label=str(task.round),
     )
@@ -100,13 +101,19 @@ def exam_marking_overview(*, exam: Exam) -> dict:
 # --- the officer's result ---------------------------------------------------------------------------------------
 
 
-def response_text(content: dict, response) -> str:
-    """An answer as text for a person to read (keys for choices, 正确/错误 for true/false)."""
+def _as_shown(keys: set[str], labels: dict[str, str]) -> str:
+    """Chosen keys as the officer's letters, in display order ("BCD")."""
+    return "".join(label for key, label in labels.items() if key in keys)
+
+
+def response_text(content: dict, response, option_order: list[str] | None = None) -> str:
+    """An answer as text for a person to read (for choices the letters shown in that sitting, in display order;
+    正确/错误 for true/false)."""
     if response is None or response == "":
         return ""
     kind = content["kind"]
     if kind in ("single", "multiple"):
-        return "".join(sorted(grading.chosen_keys(response)))
+        return _as_shown(grading.chosen_keys(response), option_labels(content, option_order))
     if kind == "true_false":
         from ..formats.base import parse_bool_word
 
@@ -115,10 +122,10 @@ def response_text(content: dict, response) -> str:
     return str(response)
 
 
-def correct_text(content: dict) -> str:
+def correct_text(content: dict, option_order: list[str] | None = None) -> str:
     kind = content["kind"]
     if kind in ("single", "multiple"):
-        return "".join(sorted(grading.correct_keys(content)))
+        return _as_shown(grading.correct_keys(content), option_labels(content, option_order))
     if kind == "true_false":
         return _("正确") if content.get("answer_bool") else _("错误")
     if kind == "blank":
@@ -131,10 +138,11 @@ class ResultItem:
     position: int
     kind_label: str
     stem: str
-    options: list[dict]  # {"key", "text", "chosen", "correct" (None unless answers are visible)}
+    options: list[dict]  # {"key", "label" (the letter shown in the sitting), "text", "chosen", "correct" (None
+    # unless answers are visible)}, in the sitting's display order
     answer: str
     points: Decimal
-    score: Decimal | None  # None unless the score is visible
+    score: Decimal | None  # None unless item scores are visible (policy part "item_scores")
     correct: str | None  # the key / accepted answers / rubric, only when answers are visible
     explanation: str | None  # only when explanations are visible
     comments: list[str] = field(default_factory=list)
@@ -157,25 +165,26 @@ def attempt_result(*, attempt: Attempt, now: dt.datetime) -> AttemptResult:
     show_score = review_visible(exam=exam, attempt=attempt, part="score", now=now)
     show_answers = review_visible(exam=exam, attempt=attempt, part="answers", now=now)
     show_explanations = review_visible(exam=exam, attempt=attempt, part="explanations", now=now)
+    show_item_scores = review_visible(exam=exam, attempt=attempt, part="item_scores", now=now)
     kinds = dict(Question.Kind.choices)
     items = []
     for item in attempt.items.prefetch_related("marking_tasks").order_by("position"):
         content = item.content
         chosen = grading.chosen_keys(item.response) if content["kind"] in ("single", "multiple") else set()
         by_key = {o["key"]: o for o in content.get("options") or []}
-        order = item.option_order or list(by_key)
+        labels = option_labels(content, item.option_order)
         options = [
             {
                 "key": key,
+                "label": label,
                 "text": by_key[key]["text"],
                 "chosen": key in chosen,
                 "correct": bool(by_key[key]["correct"]) if show_answers else None,
             }
-            for key in order
-            if key in by_key
+            for key, label in labels.items()
         ]
         comments = []
-        if show_score:
+        if show_score:  # the markers' feedback comes with the result (a comment gives no key away by itself)
             comments = [t.comment for t in item.marking_tasks.all() if t.marked_at and t.comment]
         items.append(
             ResultItem(
@@ -183,10 +192,10 @@ def attempt_result(*, attempt: Attempt, now: dt.datetime) -> AttemptResult:
                 kind_label=str(kinds.get(content["kind"], content["kind"])),
                 stem=content.get("stem", ""),
                 options=options,
-                answer=response_text(content, item.response),
+                answer=response_text(content, item.response, item.option_order),
                 points=item.points,
-                score=item.score if show_score else None,
-                correct=correct_text(content) if show_answers else None,
+                score=item.score if show_item_scores else None,
+                correct=correct_text(content, item.option_order) if show_answers else None,
                 explanation=(content.get("explanation") or "") if show_explanations else None,
                 comments=comments,
             )
