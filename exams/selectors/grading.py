@@ -10,14 +10,12 @@ from decimal import Decimal
 
 import pandas as pd
 from django.db.models import Count, F, Max, Min, Q, QuerySet
-from django.utils.translation import gettext as _
 
 from org.scopes import officers_visible_to, roles_of
 
-from .. import grading
+from ..frozen import FrozenQuestion
 from ..models import Attempt, AttemptItem, Exam, MarkingTask, Question
 from ..policy import review_visible
-from .attempts import option_labels
 
 GRADED_STATES = (Attempt.State.GRADED, Attempt.State.RELEASED)
 FINALISED = (Attempt.State.SUBMITTED, *GRADED_STATES)
@@ -67,13 +65,13 @@ class MarkingView:
 
 def marking_view(*, task: MarkingTask) -> MarkingView:
     item = task.item
-    content = item.content
+    question = FrozenQuestion.of_item(item)
     return MarkingView(
         task=task,
         exam_title=item.attempt.exam.title,
-        stem=content.get("stem", ""),
-        rubric=content.get("rubric", ""),
-        answer=response_text(content, item.response, item.option_order),
+        stem=question.stem,
+        rubric=question.rubric,
+        answer=question.response_text(item.response),
         points=item.points,
         round_label=str(task.round),
     )
@@ -99,38 +97,6 @@ def exam_marking_overview(*, exam: Exam) -> dict:
 
 
 # --- the officer's result ---------------------------------------------------------------------------------------
-
-
-def _as_shown(keys: set[str], labels: dict[str, str]) -> str:
-    """Chosen keys as the officer's letters, in display order ("BCD")."""
-    return "".join(label for key, label in labels.items() if key in keys)
-
-
-def response_text(content: dict, response, option_order: list[str] | None = None) -> str:
-    """An answer as text for a person to read (for choices the letters shown in that sitting, in display order;
-    正确/错误 for true/false)."""
-    if response is None or response == "":
-        return ""
-    kind = content["kind"]
-    if kind in ("single", "multiple"):
-        return _as_shown(grading.chosen_keys(response), option_labels(content, option_order))
-    if kind == "true_false":
-        from ..formats.base import parse_bool_word
-
-        value = response if isinstance(response, bool) else parse_bool_word(response)
-        return {True: _("正确"), False: _("错误")}.get(value, str(response))
-    return str(response)
-
-
-def correct_text(content: dict, option_order: list[str] | None = None) -> str:
-    kind = content["kind"]
-    if kind in ("single", "multiple"):
-        return _as_shown(grading.correct_keys(content), option_labels(content, option_order))
-    if kind == "true_false":
-        return _("正确") if content.get("answer_bool") else _("错误")
-    if kind == "blank":
-        return " / ".join(content.get("accepted") or [])
-    return content.get("rubric", "")
 
 
 @dataclass
@@ -169,34 +135,22 @@ def attempt_result(*, attempt: Attempt, now: dt.datetime) -> AttemptResult:
     kinds = dict(Question.Kind.choices)
     items = []
     for item in attempt.items.prefetch_related("marking_tasks").order_by("position"):
-        content = item.content
-        chosen = grading.chosen_keys(item.response) if content["kind"] in ("single", "multiple") else set()
-        by_key = {o["key"]: o for o in content.get("options") or []}
-        labels = option_labels(content, item.option_order)
-        options = [
-            {
-                "key": key,
-                "label": label,
-                "text": by_key[key]["text"],
-                "chosen": key in chosen,
-                "correct": bool(by_key[key]["correct"]) if show_answers else None,
-            }
-            for key, label in labels.items()
-        ]
+        question = FrozenQuestion.of_item(item)
+        options = question.options(chosen=question.chosen_keys(item.response), with_key=show_answers)
         comments = []
         if show_score:  # the markers' feedback comes with the result (a comment gives no key away by itself)
             comments = [t.comment for t in item.marking_tasks.all() if t.marked_at and t.comment]
         items.append(
             ResultItem(
                 position=item.position,
-                kind_label=str(kinds.get(content["kind"], content["kind"])),
-                stem=content.get("stem", ""),
+                kind_label=str(kinds.get(question.kind, question.kind)),
+                stem=question.stem,
                 options=options,
-                answer=response_text(content, item.response, item.option_order),
+                answer=question.response_text(item.response),
                 points=item.points,
                 score=item.score if show_item_scores else None,
-                correct=correct_text(content, item.option_order) if show_answers else None,
-                explanation=(content.get("explanation") or "") if show_explanations else None,
+                correct=question.key_text() if show_answers else None,
+                explanation=question.explanation if show_explanations else None,
                 comments=comments,
             )
         )

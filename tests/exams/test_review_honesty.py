@@ -13,9 +13,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from exams.formats.base import Option
+from exams.frozen import FrozenQuestion
 from exams.models import Exam, ReviewWhen
 from exams.policy import review_visible
-from exams.selectors.grading import attempt_result, correct_text, response_text
+from exams.selectors.grading import attempt_result
 from tests.exams import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -66,8 +67,9 @@ def test_the_graders_text_of_an_answer_uses_the_same_letters():
         "kind": "single",
         "options": [{"key": k, "text": k, "correct": k == "A"} for k in "ABCD"],
     }
-    assert response_text(content, "A", SHOWN) == "D" and correct_text(content, SHOWN) == "D"
-    assert response_text(content, "A") == "A"  # an unshuffled sitting: letters are the keys
+    shown = FrozenQuestion.of(content, SHOWN)
+    assert shown.response_text("A") == "D" and shown.key_text() == "D"
+    assert FrozenQuestion.of(content).response_text("A") == "A"  # an unshuffled sitting: letters are the keys
 
 
 # --- per-question scores follow the review policy --------------------------------------------------------------
