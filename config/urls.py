@@ -13,10 +13,14 @@ from org import views as org_views
 admin.site.login = secure_admin_login(admin.site.login)
 _to_allauth_login = RedirectView.as_view(pattern_name="account_login", query_string=True)
 
+handler403 = org_views.permission_denied
+
 urlpatterns = [
     path("cms/login/", _to_allauth_login),
     path("django-admin/login/", _to_allauth_login),
     path("healthz", org_views.healthz, name="healthz"),
+    # Browsers (and Wagtail's admin pages, which do not link ours) ask for /favicon.ico.
+    path("favicon.ico", org_views.favicon),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("allauth.urls")),
     path("django-admin/", admin.site.urls),
@@ -29,9 +33,9 @@ urlpatterns = [
 ]
 
 if settings.DEBUG:
-    from django.conf.urls.static import static
+    from django.conf.urls.static import static as static_urls
 
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    urlpatterns += static_urls(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 # Wagtail serves the content tree (courses, cases ...) under /learn/ via its catch-all, last.
 urlpatterns += [path("learn/", include(wagtail_urls))]

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -21,6 +22,17 @@ from .scopes import may_view_officer_file, may_view_unit, roles_of
 
 def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"ok": True, "time": timezone.now().isoformat()})
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    # Resolved per request: with hashed static names the URL is known only after collectstatic.
+    return redirect(static("favicon.svg"), permanent=True)
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """Every 403: a Chinese page with the navigation, the reason, and a way home (handler403)."""
+    reason = str(exception) if exception is not None and str(exception) else _("您没有权限访问这个页面。")
+    return render(request, "403.html", {"reason": reason}, status=403)
 
 
 @login_required
@@ -90,9 +102,7 @@ def officer_export(request: HttpRequest) -> HttpResponse:
     _require_hr_pages(request)
     _form, _unit, officers = _filtered_officers(request)
     content = selectors.roster_export_xlsx(officers=officers)
-    response = HttpResponse(
-        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
+    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     filename = f"roster-{timezone.localdate():%Y%m%d}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
