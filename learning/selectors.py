@@ -54,6 +54,9 @@ def rules_for_year(*, year: int) -> list[HourRule]:
     return list(HourRule.objects.filter(year=year).select_related("role_category", "category"))
 
 
+NO_RULES_TEXT = "本年度未设学时要求"  # the export's words; the pages translate the same msgid
+
+
 def officer_summary(*, officer: Officer, year: int) -> dict:
     """Required vs earned per category for one officer, with the shortfall, and training days."""
     earned = officer_hours_for_year(officer=officer, year=year)
@@ -89,7 +92,7 @@ def officer_summary(*, officer: Officer, year: int) -> dict:
         "days": days,
         "min_days": day_rule.min_days if day_rule else None,
         "days_short": max(Decimal("0"), day_rule.min_days - days) if day_rule else Decimal("0"),
-        "has_rules": bool(rules),
+        "has_rules": bool(rules) or day_rule is not None,
     }
 
 
@@ -130,6 +133,8 @@ def unit_status_rows(*, year: int, officers: QuerySet[Officer]) -> tuple[list[di
     names = categories()
     codes = [c for c in names if c in set(frame["category"].dropna())]
     day_rules = dict(TrainingDayRule.objects.filter(year=year).values_list("role_category_id", "min_days"))
+    # Role categories with any rule this year; the others are "本年度未设学时要求", not 达标.
+    ruled = set(HourRule.objects.filter(year=year).values_list("role_category_id", flat=True)) | set(day_rules)
     per_day = Decimal(settings.LEARNING_HOURS_PER_TRAINING_DAY)
     rows: dict[int, dict] = {}
     for rec in frame.itertuples(index=False):
@@ -145,6 +150,7 @@ def unit_status_rows(*, year: int, officers: QuerySet[Officer]) -> tuple[list[di
                 "total_earned": ZERO,
                 "total_shortfall": ZERO,
                 "min_days": day_rules.get(rec.role_category_id),
+                "has_rules": rec.role_category_id in ruled,
             }
         if isinstance(rec.category, str):
             row["cells"][rec.category] = {"required": rec.required, "earned": rec.earned, "shortfall": rec.shortfall}
@@ -154,7 +160,9 @@ def unit_status_rows(*, year: int, officers: QuerySet[Officer]) -> tuple[list[di
     for row in rows.values():
         row["days"] = (row["total_earned"] / per_day).quantize(Decimal("0.1"))
         row["days_short"] = max(ZERO, row["min_days"] - row["days"]) if row["min_days"] is not None else ZERO
-        row["ok"] = row["total_shortfall"] == 0 and row["days_short"] == 0
+        # Without a rule nobody is 达标 or short: there is nothing to meet.
+        row["ok"] = row["has_rules"] and row["total_shortfall"] == 0 and row["days_short"] == 0
+        row["short"] = row["has_rules"] and not row["ok"]
         row["cell_list"] = [row["cells"][c] for c in codes]
         out.append(row)
     out.sort(key=lambda r: (r["unit"], r["employee_no"]))
@@ -184,7 +192,7 @@ def unit_status_xlsx(*, year: int, rows: list[dict], columns: list[tuple[str, st
             float(row["total_shortfall"]),
             float(row["days"]),
             float(row["min_days"]) if row["min_days"] is not None else None,
-            "是" if row["ok"] else "否",
+            ("是" if row["ok"] else "否") if row["has_rules"] else NO_RULES_TEXT,
         ]
         sheet.append(line)
     sheet.column_dimensions["C"].width = 40
@@ -300,7 +308,12 @@ def attendance_xlsx(*, session: OfflineSession) -> bytes:
     sheet = workbook.active
     sheet.title = "签到表"
     sheet.append([session.title])
-    sheet.append([f"{timezone.localtime(session.starts_at):%Y-%m-%d %H:%M} — {timezone.localtime(session.ends_at):%H:%M}", session.place])
+    sheet.append(
+        [
+            f"{timezone.localtime(session.starts_at):%Y-%m-%d %H:%M} — {timezone.localtime(session.ends_at):%H:%M}",
+            session.place,
+        ]
+    )
     sheet.append(["工号", "姓名", "单位", "签到时间", "签退时间", "方式", "补录原因", "学时"])
     for cell in sheet[3]:
         cell.font = Font(bold=True)
