@@ -11,6 +11,8 @@ from django.db import transaction
 from django.db.models import Model, QuerySet
 from django.utils import timezone
 
+from org.naming import localized_name
+
 from .models import (
     Article,
     ArticleCitation,
@@ -154,8 +156,15 @@ def nav_sections(request=None) -> list[tuple[str, str]]:
 
 
 def credit_categories() -> list[tuple[str, str]]:
-    """CONTRACT. (code, name) of every credit category, in display order."""
-    return list(CreditCategory.objects.order_by("sort_order", "id").values_list("code", "name"))
+    """CONTRACT. (code, name) of every credit category, in display order; the name in the reader's language."""
+    rows = CreditCategory.objects.order_by("sort_order", "id").values_list("code", "name", "name_en")
+    return [(code, localized_name(name, name_en)) for code, name, name_en in rows]
+
+
+def violation_category_names() -> dict[str, str]:
+    """code → name (in the reader's language) of every violation category (违法行为类别)."""
+    rows = ViolationCategory.objects.values_list("code", "name", "name_en")
+    return {code: localized_name(name, name_en) for code, name, name_en in rows}
 
 
 # ---------------------------------------------------------------------------

@@ -10,7 +10,8 @@ from django.conf import settings
 from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 
-from org.models import Officer, User
+from org.models import Officer, RoleCategory, User
+from org.naming import localized_name
 from org.scopes import roles_of
 
 from . import catalog
@@ -133,6 +134,10 @@ def unit_status_rows(*, year: int, officers: QuerySet[Officer]) -> tuple[list[di
     names = categories()
     codes = [c for c in names if c in set(frame["category"].dropna())]
     day_rules = dict(TrainingDayRule.objects.filter(year=year).values_list("role_category_id", "min_days"))
+    role_names = {
+        pk: localized_name(name, name_en)
+        for pk, name, name_en in RoleCategory.objects.values_list("pk", "name", "name_en")
+    }
     # Role categories with any rule this year; the others are "本年度未设学时要求", not 达标.
     ruled = set(HourRule.objects.filter(year=year).values_list("role_category_id", flat=True)) | set(day_rules)
     per_day = Decimal(settings.LEARNING_HOURS_PER_TRAINING_DAY)
@@ -145,7 +150,7 @@ def unit_status_rows(*, year: int, officers: QuerySet[Officer]) -> tuple[list[di
                 "employee_no": rec.employee_no,
                 "name": rec.name,
                 "unit": rec.unit,
-                "role": rec.role,
+                "role": role_names.get(rec.role_category_id, rec.role),
                 "cells": {c: {"required": ZERO, "earned": ZERO, "shortfall": ZERO} for c in codes},
                 "total_earned": ZERO,
                 "total_shortfall": ZERO,
