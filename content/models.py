@@ -516,3 +516,22 @@ class CompilationItem(Orderable):
     def clean(self) -> None:
         if self.case_id and not isinstance(self.case, CasePage):
             raise ValidationError(_("只能收录案例页面"))
+
+
+# Every page of ours uses the form that gives a retried new page a free slug (content/page_forms.py).
+def _use_page_form() -> None:
+    from .page_forms import ZhifaPageForm
+
+    for model in (
+        LearningHomePage,
+        CourseIndexPage,
+        CoursePage,
+        LessonPage,
+        CaseLibraryPage,
+        CasePage,
+        CompilationPage,
+    ):
+        model.base_form_class = ZhifaPageForm
+
+
+_use_page_form()

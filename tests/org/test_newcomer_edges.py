@@ -35,12 +35,16 @@ def _make_run(tmp_path) -> subprocess.Popen:
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     (bin_dir / "python").write_text('#!/bin/sh\n[ "$2" = collectstatic ] && exit 0\nexec sleep 60\n')
-    (bin_dir / "uvicorn").write_text(
-        f"#!/bin/sh\necho $$ > {tmp_path}/uvicorn.pid\n"
-        "exec python3 -c 'import signal, sys, time\n"
-        "for s in (signal.SIGINT, signal.SIGTERM): signal.signal(s, lambda *a: sys.exit(0))\n"
-        "time.sleep(60)'\n"
+    # The pid file is written once the handlers are in place, so the test signals a server that is "up".
+    server = tmp_path / "server.py"
+    server.write_text(
+        "import os, signal, sys, time\n"
+        "for s in (signal.SIGINT, signal.SIGTERM):\n"
+        "    signal.signal(s, lambda *a: sys.exit(0))\n"
+        f"open({str(tmp_path / 'uvicorn.pid')!r}, 'w').write(str(os.getpid()))\n"
+        "time.sleep(60)\n"
     )
+    (bin_dir / "uvicorn").write_text(f"#!/bin/sh\nexec python3 {server}\n")
     for stub in bin_dir.iterdir():
         stub.chmod(0o755)
     process = subprocess.Popen(
@@ -49,13 +53,14 @@ def _make_run(tmp_path) -> subprocess.Popen:
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         start_new_session=True,  # its own process group, as in a terminal
+        # Signals as a terminal's foreground job has them, whatever the test runner ignores.
+        preexec_fn=lambda: [signal.signal(s, signal.SIG_DFL) for s in (signal.SIGINT, signal.SIGTERM)],
     )
     pid_file = tmp_path / "uvicorn.pid"
-    for _ in range(100):
+    for _ in range(300):
         if pid_file.exists() and pid_file.read_text().strip():
             break
         time.sleep(0.1)
-    time.sleep(0.3)  # the stub has exec'd python and installed its handlers
     return process
 
 
@@ -66,7 +71,7 @@ def test_make_run_stops_without_an_error_on_ctrl_c_or_term(tmp_path, sig):
     "kill: No such process"; make itself then ends by the same signal, as every program stopped so does."""
     process = _make_run(tmp_path)
     os.killpg(process.pid, sig)
-    output, _ = process.communicate(timeout=20)
+    output, _ = process.communicate(timeout=45)
     text = output.decode()
     assert "Error" not in text and "***" not in text and "No such process" not in text, text
     assert process.returncode in (0, -sig)
@@ -77,5 +82,5 @@ def test_make_run_exits_0_when_the_server_is_stopped(tmp_path):
     """A service manager stopping the server (TERM to uvicorn) ends `make run` with status 0, sweeper stopped."""
     process = _make_run(tmp_path)
     os.kill(int((tmp_path / "uvicorn.pid").read_text()), signal.SIGTERM)
-    output, _ = process.communicate(timeout=20)
+    output, _ = process.communicate(timeout=45)
     assert process.returncode == 0, output.decode()
