@@ -35,6 +35,12 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
     return render(request, "403.html", {"reason": reason}, status=403)
 
 
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form posted with a missing or stale security token (an old tab, cookies cleared): say what to do."""
+    message = _("页面已过期或安全校验未通过,请返回上一页刷新后重新提交。")
+    return render(request, "403.html", {"reason": message}, status=403)
+
+
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     officer = selectors.officer_for_user(request.user)

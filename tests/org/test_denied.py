@@ -58,3 +58,14 @@ def test_favicon_is_served(client, db):
     assert response.status_code == 301
     assert response["Location"].endswith("favicon.svg")
     assert client.get(response["Location"]).status_code == 200
+
+
+def test_csrf_failure_is_the_chinese_403_page(world):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.hr)
+    response = client.post(reverse("org:officer_initial_password", args=[world.a1.pk]))
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "无权访问" in html and "页面已过期" in html and "Forbidden" not in html
