@@ -12,10 +12,14 @@ from org import views as org_views
 admin.site.login = secure_admin_login(admin.site.login)
 _to_allauth_login = RedirectView.as_view(pattern_name="account_login", query_string=True)
 
+handler403 = org_views.permission_denied
+
 urlpatterns = [
     path("cms/login/", _to_allauth_login),
     path("django-admin/login/", _to_allauth_login),
     path("healthz", org_views.healthz, name="healthz"),
+    # Browsers (and Wagtail's admin pages, which do not link ours) ask for /favicon.ico.
+    path("favicon.ico", org_views.favicon),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("allauth.urls")),
     path("django-admin/", admin.site.urls),

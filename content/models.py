@@ -36,16 +36,20 @@ class CodedTaxonomy(models.Model):
 
     code = models.SlugField(_("代码"), max_length=40, unique=True)
     name = models.CharField(_("名称"), max_length=40, unique=True)
+    # Shown instead of the name when the interface is in English (blank: the Chinese name).
+    name_en = models.CharField(_("英文名称"), max_length=80, blank=True)
     sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
 
-    panels = [FieldPanel("code"), FieldPanel("name"), FieldPanel("sort_order")]
+    panels = [FieldPanel("code"), FieldPanel("name"), FieldPanel("name_en"), FieldPanel("sort_order")]
 
     class Meta:
         abstract = True
         ordering = ["sort_order", "id"]
 
     def __str__(self) -> str:
-        return self.name
+        from org.naming import display_name
+
+        return display_name(self)
 
 
 class CreditCategory(CodedTaxonomy):
@@ -520,3 +524,22 @@ class CompilationItem(Orderable):
     def clean(self) -> None:
         if self.case_id and not isinstance(self.case, CasePage):
             raise ValidationError(_("只能收录案例页面"))
+
+
+# Every page of ours uses the form that gives a retried new page a free slug (content/page_forms.py).
+def _use_page_form() -> None:
+    from .page_forms import ZhifaPageForm
+
+    for model in (
+        LearningHomePage,
+        CourseIndexPage,
+        CoursePage,
+        LessonPage,
+        CaseLibraryPage,
+        CasePage,
+        CompilationPage,
+    ):
+        model.base_form_class = ZhifaPageForm
+
+
+_use_page_form()

@@ -12,6 +12,8 @@ from django.db import transaction
 from django.db.models import Model, QuerySet
 from django.utils import timezone
 
+from org.naming import localized_name
+
 from .models import (
     Article,
     ArticleCitation,
@@ -125,9 +127,46 @@ def courses_published(*, year: int | None = None) -> list[CourseSummary]:
     ]
 
 
+@dataclass(frozen=True)
+class LessonBrief:
+    lesson_id: int
+    title: str
+    credited_minutes: int
+
+
+def course_lessons(*, course_id: int) -> list[LessonBrief]:
+    """CONTRACT. Live lessons of a live course with their credited minutes, in page-tree order."""
+    course = CoursePage.objects.live().filter(pk=course_id).first()
+    if course is None:
+        return []
+    rows = LessonPage.objects.live().child_of(course).order_by("path").values_list("pk", "title", "credited_minutes")
+    return [LessonBrief(lesson_id=pk, title=title, credited_minutes=int(minutes)) for pk, title, minutes in rows]
+
+
+def nav_sections(request=None) -> list[tuple[str, str]]:
+    """(kind, url) of the live 法律课程 and 案例库 sections, for the site's main navigation."""
+    from .models import CaseLibraryPage, CourseIndexPage
+
+    sections = []
+    for kind, model in (("courses", CourseIndexPage), ("cases", CaseLibraryPage)):
+        page = model.objects.live().order_by("path").first()
+        if page is not None:
+            url = page.get_url(request)
+            if url:
+                sections.append((kind, url))
+    return sections
+
+
 def credit_categories() -> list[tuple[str, str]]:
-    """CONTRACT. (code, name) of every credit category, in display order."""
-    return list(CreditCategory.objects.order_by("sort_order", "id").values_list("code", "name"))
+    """CONTRACT. (code, name) of every credit category, in display order; the name in the reader's language."""
+    rows = CreditCategory.objects.order_by("sort_order", "id").values_list("code", "name", "name_en")
+    return [(code, localized_name(name, name_en)) for code, name, name_en in rows]
+
+
+def violation_category_names() -> dict[str, str]:
+    """code → name (in the reader's language) of every violation category (违法行为类别)."""
+    rows = ViolationCategory.objects.values_list("code", "name", "name_en")
+    return {code: localized_name(name, name_en) for code, name, name_en in rows}
 
 
 def violation_categories() -> list[tuple[str, str]]:

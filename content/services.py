@@ -238,6 +238,9 @@ def citations_mark_reviewed_for(*, obj: Model, actor) -> int:
 # ---------------------------------------------------------------------------
 
 
+SITE_NAME = "执法学堂"
+
+
 @transaction.atomic
 def content_tree_ensure() -> dict:
     """学习平台 home (root of the default Site), 法律课程 and 案例库 under it, the 法制科审核 workflow and the
@@ -253,10 +256,12 @@ def content_tree_ensure() -> dict:
     site = Site.objects.filter(is_default_site=True).first()
     if site is None:
         site = Site.objects.create(
-            hostname="localhost", port=80, root_page=home, is_default_site=True, site_name="执法学堂"
+            hostname="localhost", port=80, root_page=home, is_default_site=True, site_name=SITE_NAME
         )
-    elif site.root_page_id != home.pk:
+    elif site.root_page_id != home.pk or not site.site_name:
+        # Wagtail's own default site has no name, so its admin said "Pages created in localhost".
         site.root_page = home
+        site.site_name = site.site_name or SITE_NAME
         site.save()
     courses = CourseIndexPage.objects.child_of(home).first()
     if courses is None:

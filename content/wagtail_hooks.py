@@ -103,3 +103,20 @@ def review_menu_item():
 def review_panel(request, panels):
     if admin_views.may_review(request.user):
         panels.insert(0, admin_views.ReviewPanel())
+
+
+@hooks.register("construct_page_action_menu")
+def approve_first(menu_items, request, context):
+    """法制科 reviews pages in the 法制科审核 workflow: its approve action is the main button, not an entry hidden
+    in the dropdown behind "Save draft"."""
+    approve = next(
+        (
+            item
+            for item in menu_items
+            if getattr(item, "name", None) == "approve" and not getattr(item, "launch_modal", True)
+        ),
+        None,
+    )
+    if approve is not None:
+        menu_items.remove(approve)
+        menu_items.insert(0, approve)

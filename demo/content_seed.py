@@ -618,8 +618,40 @@ def seed_moderation_example(tree, owner) -> None:
     workflow.start(case, owner)
 
 
+# English names of the taxonomies, shown when the interface is switched to English.
+CREDIT_NAMES_EN = {
+    "rule_of_law": "Rule-of-law education",
+    "business": "Professional training",
+    "political": "Political theory",
+    "law_exam": "Law exam",
+    "mentoring": "Mentoring",
+}
+VIOLATION_NAMES_EN = {
+    "illegal_building": "Illegal construction",
+    "street_vending": "City appearance / street vending",
+    "outdoor_ads": "Outdoor advertising",
+    "waste_sorting": "Waste sorting",
+    "greenery": "Municipal greenery / damage to green space",
+    "gas_safety": "Gas safety",
+    "dust": "Dust",
+    "cooking_fumes": "Cooking fumes",
+    "noise": "Noise",
+    "dog_keeping": "Dog keeping",
+    "muck_transport": "Muck transport",
+    "municipal_facilities": "Municipal facilities",
+    "shared_bikes": "Shared bike parking",
+}
+
+
+def seed_taxonomy_names() -> None:
+    for model, names in ((CreditCategory, CREDIT_NAMES_EN), (ViolationCategory, VIOLATION_NAMES_EN)):
+        for code, name_en in names.items():
+            model.objects.filter(code=code).exclude(name_en=name_en).update(name_en=name_en)
+
+
 def seed_content() -> dict:
     tree = services.content_tree_ensure()
+    seed_taxonomy_names()
     owner = _owner()
     approver = _approver()
     articles = seed_laws()

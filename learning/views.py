@@ -334,7 +334,7 @@ def _unit_rows(request: HttpRequest):
     year = _year(request)
     rows, columns = selectors.unit_status_rows(year=year, officers=officers)
     if only_short:
-        rows = [r for r in rows if not r["ok"]]
+        rows = [r for r in rows if r["short"]]
     return form, unit, year, rows, columns
 
 
@@ -349,7 +349,7 @@ def unit_hours(request: HttpRequest) -> HttpResponse:
         "learning/unit_hours.html",
         {
             "form": form, "unit": unit, "year": year, "page": page, "columns": columns, "total": len(rows),
-            "short": sum(1 for r in rows if not r["ok"]), "tree": unit_tree_for(viewer=request.user),
+            "short": sum(1 for r in rows if r["short"]), "tree": unit_tree_for(viewer=request.user),
             "query": query.urlencode(),
         },
     )

@@ -1,6 +1,7 @@
 from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import redirect
@@ -11,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from .scopes import roles_of
 
+_CMS_PREFIX = "/cms/"
 # Paths a privileged user may reach before enrolling TOTP: the enrolment itself, logout, assets.
 _ALLOWED_PREFIXES = ("/accounts/", "/static/", "/media/", "/i18n/", "/jsi18n/", "/healthz")
 
@@ -98,3 +100,24 @@ class ChineseFirstLocaleMiddleware(LocaleMiddleware):
         language = chosen if chosen and check_for_language(chosen) else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class CmsAccessMiddleware:
+    """A signed-in person without Wagtail admin rights who opens /cms/ gets our 403 page.
+
+    Wagtail sends them to WAGTAILADMIN_LOGIN_URL (allauth's login), which sends a signed-in person straight back to
+    ``next``: the browser loops until ERR_TOO_MANY_REDIRECTS. Anonymous visitors still go to the login page."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and request.path.startswith(_CMS_PREFIX)
+            and not user.has_perm("wagtailadmin.access_admin")
+        ):
+            raise PermissionDenied(_("您的账号没有内容管理权限。内容管理供培训师、法制科和管理员使用。"))
+        return self.get_response(request)

@@ -50,6 +50,8 @@ class RoleCategory(models.Model):
 
     code = models.SlugField(_("代码"), max_length=40, unique=True)
     name = models.CharField(_("名称"), max_length=40, unique=True)
+    # Shown instead of the name when the interface is in English (blank: the Chinese name).
+    name_en = models.CharField(_("英文名称"), max_length=80, blank=True)
     sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
 
     class Meta:
@@ -58,7 +60,9 @@ class RoleCategory(models.Model):
         verbose_name_plural = _("人员类别")
 
     def __str__(self) -> str:
-        return self.name
+        from org.naming import display_name
+
+        return display_name(self)
 
 
 class Officer(models.Model):

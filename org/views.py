@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -40,6 +41,23 @@ PUBLIC_MEDIA_FOLDERS = ("images/", "original_images/")
 
 def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"ok": True, "time": timezone.now().isoformat()})
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    # Resolved per request: with hashed static names the URL is known only after collectstatic.
+    return redirect(static("favicon.svg"), permanent=True)
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """Every 403: a Chinese page with the navigation, the reason, and a way home (handler403)."""
+    reason = str(exception) if exception is not None and str(exception) else _("您没有权限访问这个页面。")
+    return render(request, "403.html", {"reason": reason}, status=403)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form posted with a missing or stale security token (an old tab, cookies cleared): say what to do."""
+    message = _("页面已过期或安全校验未通过,请返回上一页刷新后重新提交。")
+    return render(request, "403.html", {"reason": message}, status=403)
 
 
 @login_required

@@ -14,6 +14,7 @@ SECRET_KEY = env("SECRET_KEY", default="dev-only-not-secret-zhifa-xuetang")
 DEBUG = env.bool("DEBUG", default=True)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+CSRF_FAILURE_VIEW = "org.views.csrf_failure"  # our Chinese 403 page, not Django's English one
 
 # Our apps first so that their templates override allauth's and Wagtail's.
 INSTALLED_APPS = [
@@ -70,6 +71,7 @@ MIDDLEWARE = [
     # After MessageMiddleware: it leaves a message explaining the redirect to TOTP enrolment.
     "org.middleware.RequireMfaForPrivilegedRolesMiddleware",
     "org.middleware.RequirePasswordChangeMiddleware",
+    "org.middleware.CmsAccessMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from content import selectors as content_selectors
 from org.access import current_officer
 from org.models import Officer
 
@@ -106,11 +107,15 @@ def practice_home(request: HttpRequest) -> HttpResponse:
     officer = current_officer(request.user)
     if officer is None:
         return _not_officer(request)
+    choices = sel.practice_choices(officer=officer)
+    # Questions store the violation category's code; people read its name.
+    names = content_selectors.violation_category_names()
     return render(
         request,
         "exams/practice/home.html",
         {
-            "choices": sel.practice_choices(officer=officer),
+            "choices": choices,
+            "violations": [(code, names.get(code, code), n) for code, n in choices.violations],
             "stats": sel.practice_stats(officer=officer, now=timezone.now()),
             "counts": sel.COUNTS,
         },
