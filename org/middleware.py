@@ -38,24 +38,42 @@ class RequestSizeLimitMiddleware:
         return self.get_response(request)
 
 
-class RequireMfaForPrivilegedRolesMiddleware:
-    """HR and admin accounts hold everyone's records: they must enrol TOTP before anything else."""
+class _SignedInGate:
+    """A gate for signed-in users: outside the paths it leaves open, `blocked(user)` decides whether the request is
+    answered by `refuse(request)` instead of the page. Anonymous requests pass (login_required handles them)."""
+
+    open_prefixes: tuple[str, ...] = ()
 
     def __init__(self, get_response):
         self.get_response = get_response
 
+    def guards(self, path: str) -> bool:
+        return not path.startswith(self.open_prefixes)
+
+    def blocked(self, user) -> bool:
+        raise NotImplementedError
+
+    def refuse(self, request):
+        raise NotImplementedError
+
     def __call__(self, request):
         user = getattr(request, "user", None)
-        if (
-            user is not None
-            and user.is_authenticated
-            and not request.path.startswith(_ALLOWED_PREFIXES)
-            and roles_of(user).needs_mfa
-            and not is_mfa_enabled(user)
-        ):
-            messages.warning(request, _("您的账号拥有人事或管理员权限,须先启用两步验证(TOTP)。"))
-            return redirect(reverse("mfa_activate_totp"))
+        if user is not None and user.is_authenticated and self.guards(request.path) and self.blocked(user):
+            return self.refuse(request)
         return self.get_response(request)
+
+
+class RequireMfaForPrivilegedRolesMiddleware(_SignedInGate):
+    """HR and admin accounts hold everyone's records: they must enrol TOTP before anything else."""
+
+    open_prefixes = _ALLOWED_PREFIXES
+
+    def blocked(self, user) -> bool:
+        return roles_of(user).needs_mfa and not is_mfa_enabled(user)
+
+    def refuse(self, request):
+        messages.warning(request, _("您的账号拥有人事或管理员权限,须先启用两步验证(TOTP)。"))
+        return redirect(reverse("mfa_activate_totp"))
 
 
 # Reachable while an initial password is still in use: the change itself, logout, MFA stages, assets.
@@ -70,23 +88,17 @@ _PASSWORD_CHANGE_ALLOWED = (
 )
 
 
-class RequirePasswordChangeMiddleware:
+class RequirePasswordChangeMiddleware(_SignedInGate):
     """Someone else chose this password (an initial password): the person must choose their own first."""
 
-    def __init__(self, get_response):
-        self.get_response = get_response
+    open_prefixes = _PASSWORD_CHANGE_ALLOWED
 
-    def __call__(self, request):
-        user = getattr(request, "user", None)
-        if (
-            user is not None
-            and user.is_authenticated
-            and getattr(user, "must_change_password", False)
-            and not request.path.startswith(_PASSWORD_CHANGE_ALLOWED)
-        ):
-            messages.warning(request, _("您正在使用人事发放的初始密码,请先设置自己的新密码。"))
-            return redirect(reverse("account_change_password"))
-        return self.get_response(request)
+    def blocked(self, user) -> bool:
+        return getattr(user, "must_change_password", False)
+
+    def refuse(self, request):
+        messages.warning(request, _("您正在使用人事发放的初始密码,请先设置自己的新密码。"))
+        return redirect(reverse("account_change_password"))
 
 
 class ChineseFirstLocaleMiddleware(LocaleMiddleware):
@@ -102,22 +114,17 @@ class ChineseFirstLocaleMiddleware(LocaleMiddleware):
         request.LANGUAGE_CODE = translation.get_language()
 
 
-class CmsAccessMiddleware:
+class CmsAccessMiddleware(_SignedInGate):
     """A signed-in person without Wagtail admin rights who opens /cms/ gets our 403 page.
 
     Wagtail sends them to WAGTAILADMIN_LOGIN_URL (allauth's login), which sends a signed-in person straight back to
     ``next``: the browser loops until ERR_TOO_MANY_REDIRECTS. Anonymous visitors still go to the login page."""
 
-    def __init__(self, get_response):
-        self.get_response = get_response
+    def guards(self, path: str) -> bool:
+        return path.startswith(_CMS_PREFIX)
 
-    def __call__(self, request):
-        user = getattr(request, "user", None)
-        if (
-            user is not None
-            and user.is_authenticated
-            and request.path.startswith(_CMS_PREFIX)
-            and not user.has_perm("wagtailadmin.access_admin")
-        ):
-            raise PermissionDenied(_("您的账号没有内容管理权限。内容管理供培训师、法制科和管理员使用。"))
-        return self.get_response(request)
+    def blocked(self, user) -> bool:
+        return not user.has_perm("wagtailadmin.access_admin")
+
+    def refuse(self, request):
+        raise PermissionDenied(_("您的账号没有内容管理权限。内容管理供培训师、法制科和管理员使用。"))

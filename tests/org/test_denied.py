@@ -35,15 +35,27 @@ def test_every_403_is_the_chinese_page_with_the_view_reason(client, world):
     response = client.get(reverse("org:officer_list"))
     assert response.status_code == 403
     html = response.content.decode()
-    assert "无权访问" in html and "只有人事和单位负责人可以查看人员名册。" in html
+    assert "无权访问" in html and "只有人事和单位负责人可以查看此页面。" in html  # the capability's reason
     assert 'id="main-nav"' in html
 
 
-def test_403_without_a_reason_says_so_in_chinese(client, world):
+def test_403_without_a_reason_says_so_in_chinese(rf, world):
+    from django.core.exceptions import PermissionDenied
+
+    from org.views import permission_denied
+
+    request = rf.get("/hr/officers/")
+    request.user = world.a1.user
+    response = permission_denied(request, PermissionDenied())
+    assert response.status_code == 403
+    assert "您没有权限访问这个页面。" in response.content.decode()
+
+
+def test_a_colleague_file_is_refused_with_the_reason(client, world):
     client.force_login(world.a1.user)
     response = client.get(reverse("org:officer_detail", args=[world.b1.pk]))
     assert response.status_code == 403
-    assert "您没有权限访问这个页面。" in response.content.decode()
+    assert "您无权查看该人员的信息。" in response.content.decode()
 
 
 def test_403_page_is_english_when_english_is_chosen(client, world, settings):
