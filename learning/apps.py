@@ -21,6 +21,9 @@ class LearningConfig(AppConfig):
         from org.dashboard import register_card
 
         register_card(
-            key="hours", order=10, title=_("本年度学时"), template="learning/cards/hours.html",
+            key="hours",
+            order=10,
+            title=_("本年度学时"),
+            template="learning/cards/hours.html",
             context=_hours_card_context,
         )

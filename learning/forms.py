@@ -21,7 +21,9 @@ class OfflineSessionForm(forms.Form):
     starts_at = forms.DateTimeField(label=_("开始时间"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
     ends_at = forms.DateTimeField(label=_("结束时间"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
     invited_units = forms.ModelMultipleChoiceField(
-        label=_("参训单位(含下级)"), queryset=Unit.objects.order_by("path"), required=False,
+        label=_("参训单位(含下级)"),
+        queryset=Unit.objects.order_by("path"),
+        required=False,
         widget=forms.SelectMultiple(attrs={"size": 8}),
     )
     invited_employee_nos = forms.CharField(
@@ -32,7 +34,11 @@ class OfflineSessionForm(forms.Form):
         data = super().clean()
         if data.get("starts_at") and data.get("ends_at") and data["ends_at"] <= data["starts_at"]:
             raise forms.ValidationError(_("结束时间必须晚于开始时间。"))
-        numbers = [n.strip() for n in (data.get("invited_employee_nos") or "").replace(",", ",").replace("\n", ",").split(",") if n.strip()]
+        numbers = [
+            n.strip()
+            for n in (data.get("invited_employee_nos") or "").replace(",", ",").replace("\n", ",").split(",")
+            if n.strip()
+        ]
         officers = list(Officer.objects.filter(employee_no__in=numbers))
         missing = set(numbers) - {o.employee_no for o in officers}
         if missing:

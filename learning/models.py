@@ -100,9 +100,15 @@ class HourRule(models.Model):
     """Required hours: year × role category × credit category. Edited by HR."""
 
     year = models.PositiveSmallIntegerField(_("年度"))
-    role_category = models.ForeignKey(RoleCategory, on_delete=models.CASCADE, related_name="+", verbose_name=_("人员类别"))
+    role_category = models.ForeignKey(
+        RoleCategory, on_delete=models.CASCADE, related_name="+", verbose_name=_("人员类别")
+    )
     category = models.ForeignKey(
-        CREDIT_CATEGORY, to_field="code", db_column="category_code", on_delete=models.PROTECT, related_name="+",
+        CREDIT_CATEGORY,
+        to_field="code",
+        db_column="category_code",
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("学时类别"),
     )
     required_hours = models.DecimalField(_("应修学时"), max_digits=7, decimal_places=2)
@@ -124,7 +130,9 @@ class TrainingDayRule(models.Model):
     """Minimum training days per year for a role category (leaders ≥ 5, new recruits ≥ 30 ...)."""
 
     year = models.PositiveSmallIntegerField(_("年度"))
-    role_category = models.ForeignKey(RoleCategory, on_delete=models.CASCADE, related_name="+", verbose_name=_("人员类别"))
+    role_category = models.ForeignKey(
+        RoleCategory, on_delete=models.CASCADE, related_name="+", verbose_name=_("人员类别")
+    )
     min_days = models.DecimalField(_("最少培训天数"), max_digits=5, decimal_places=1)
 
     class Meta:
@@ -147,7 +155,9 @@ class CourseAssignment(models.Model):
     role_category = models.ForeignKey(
         RoleCategory, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("人员类别")
     )
-    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("单位"))
+    unit = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("单位")
+    )
 
     class Meta:
         verbose_name = _("课程指派")
@@ -243,7 +253,11 @@ class OfflineSession(models.Model):
     title = models.CharField(_("名称"), max_length=200)
     kind = models.CharField(_("形式"), max_length=10, choices=Kind.choices, default=Kind.CENTRAL)
     category = models.ForeignKey(
-        CREDIT_CATEGORY, to_field="code", db_column="category_code", on_delete=models.PROTECT, related_name="+",
+        CREDIT_CATEGORY,
+        to_field="code",
+        db_column="category_code",
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("学时类别"),
     )
     hours = models.DecimalField(_("学时"), max_digits=5, decimal_places=1)
@@ -260,7 +274,9 @@ class OfflineSession(models.Model):
         ordering = ["-starts_at"]
         verbose_name = _("线下培训")
         verbose_name_plural = _("线下培训")
-        constraints = [models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="session_ends_after")]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="session_ends_after")
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -277,7 +293,9 @@ class Attendance(models.Model):
     signed_out_at = models.DateTimeField(_("签退时间"), null=True, blank=True)
     method = models.CharField(_("方式"), max_length=10, choices=Method.choices, default=Method.QR)
     reason = models.CharField(_("补录原因"), max_length=300, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     credit = models.ForeignKey(CreditEntry, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
 
     class Meta:
@@ -304,7 +322,11 @@ class ExternalClaim(models.Model):
     title = models.CharField(_("培训名称"), max_length=200)
     provider = models.CharField(_("举办单位"), max_length=200)
     category = models.ForeignKey(
-        CREDIT_CATEGORY, to_field="code", db_column="category_code", on_delete=models.PROTECT, related_name="+",
+        CREDIT_CATEGORY,
+        to_field="code",
+        db_column="category_code",
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("学时类别"),
     )
     hours = models.DecimalField(_("学时"), max_digits=5, decimal_places=1)
@@ -313,7 +335,9 @@ class ExternalClaim(models.Model):
     attachment = models.FileField(_("证明材料"), upload_to=claim_upload_to)
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.PENDING)
     submitted_at = models.DateTimeField(auto_now_add=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_reason = models.CharField(_("审核意见"), max_length=300, blank=True)
     credit = models.ForeignKey(CreditEntry, on_delete=models.PROTECT, null=True, blank=True, related_name="+")

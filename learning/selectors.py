@@ -300,7 +300,12 @@ def attendance_xlsx(*, session: OfflineSession) -> bytes:
     sheet = workbook.active
     sheet.title = "签到表"
     sheet.append([session.title])
-    sheet.append([f"{timezone.localtime(session.starts_at):%Y-%m-%d %H:%M} — {timezone.localtime(session.ends_at):%H:%M}", session.place])
+    sheet.append(
+        [
+            f"{timezone.localtime(session.starts_at):%Y-%m-%d %H:%M} — {timezone.localtime(session.ends_at):%H:%M}",
+            session.place,
+        ]
+    )
     sheet.append(["工号", "姓名", "单位", "签到时间", "签退时间", "方式", "补录原因", "学时"])
     for cell in sheet[3]:
         cell.font = Font(bold=True)

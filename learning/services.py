@@ -125,8 +125,14 @@ def credit_adjust(
     if not reason.strip():
         raise LearningError(_("人工调整必须填写原因。"))
     entry, _created = credit_grant(
-        officer=officer, year=year, category=category, hours=hours, source_kind=CreditEntry.SourceKind.MANUAL,
-        source_id=uuid.uuid4().hex, actor=actor, reason=reason,
+        officer=officer,
+        year=year,
+        category=category,
+        hours=hours,
+        source_kind=CreditEntry.SourceKind.MANUAL,
+        source_id=uuid.uuid4().hex,
+        actor=actor,
+        reason=reason,
     )
     return entry
 
@@ -144,20 +150,28 @@ def hour_rule_set(
     if hours is None:
         if rule is not None:
             rule.delete()
-            audit_record(actor=actor, action="hour_rule.delete", data={"year": year, "role": role_category.code, "category": category})
+            audit_record(
+                actor=actor,
+                action="hour_rule.delete",
+                data={"year": year, "role": role_category.code, "category": category},
+            )
         return None
     hours = Decimal(str(hours))
     if hours < 0:
         raise LearningError(_("应修学时不能为负数。"))
     if rule is None:
-        rule = HourRule.objects.create(year=year, role_category=role_category, category_id=category, required_hours=hours)
+        rule = HourRule.objects.create(
+            year=year, role_category=role_category, category_id=category, required_hours=hours
+        )
     elif rule.required_hours != hours:
         rule.required_hours = hours
         rule.save(update_fields=["required_hours"])
     else:
         return rule
     audit_record(
-        actor=actor, action="hour_rule.set", target=rule,
+        actor=actor,
+        action="hour_rule.set",
+        target=rule,
         data={"year": year, "role": role_category.code, "category": category, "hours": str(hours)},
     )
     return rule
@@ -171,7 +185,9 @@ def training_day_rule_set(
     if min_days is None:
         if rule is not None:
             rule.delete()
-            audit_record(actor=actor, action="training_day_rule.delete", data={"year": year, "role": role_category.code})
+            audit_record(
+                actor=actor, action="training_day_rule.delete", data={"year": year, "role": role_category.code}
+            )
         return None
     min_days = Decimal(str(min_days))
     if min_days < 0:
@@ -211,7 +227,9 @@ def enrolments_sync(*, officer: Officer, year: int | None = None) -> int:
     year = year or timezone.localdate().year
     wanted: set[int] = set()
     for course in catalog.courses_published(year=year):
-        if course.required and (not course.audience_role_codes or officer.role_category.code in course.audience_role_codes):
+        if course.required and (
+            not course.audience_role_codes or officer.role_category.code in course.audience_role_codes
+        ):
             wanted.add(course.course_id)
     unit_path = officer.unit.path
     for assignment in CourseAssignment.objects.filter(year=year).select_related("unit"):
@@ -266,7 +284,9 @@ def _progress_for(*, officer: Officer, spec) -> LessonProgress:
     return progress
 
 
-def study_start(*, officer: Officer, lesson_id: int, takeover: bool = False, now: dt.datetime | None = None) -> StudyStart:
+def study_start(
+    *, officer: Officer, lesson_id: int, takeover: bool = False, now: dt.datetime | None = None
+) -> StudyStart:
     """Open a study session for a lesson page. Only one session per officer is active: while another tab
     is still beating, a new one is refused ("busy") unless the officer asks to take over."""
     spec = catalog.lesson_study_spec(lesson_id=lesson_id)
@@ -285,7 +305,11 @@ def study_start(*, officer: Officer, lesson_id: int, takeover: bool = False, now
         try:
             with transaction.atomic():
                 session = StudySession.objects.create(
-                    token=secrets.token_urlsafe(24), officer=officer, progress=progress, started_at=now, last_beat_at=now
+                    token=secrets.token_urlsafe(24),
+                    officer=officer,
+                    progress=progress,
+                    started_at=now,
+                    last_beat_at=now,
                 )
         except IntegrityError:  # another tab started in the same instant
             return StudyStart(status="busy", session=None, progress=progress, spec=spec)
@@ -330,7 +354,10 @@ def study_heartbeat(
     with transaction.atomic():
         # One round trip locks the session and its lesson progress (FOR UPDATE covers both joined rows).
         session = (
-            StudySession.objects.select_for_update().select_related("progress").filter(token=token, officer=officer).first()
+            StudySession.objects.select_for_update()
+            .select_related("progress")
+            .filter(token=token, officer=officer)
+            .first()
         )
         if session is None:
             return {"status": "unknown", "counted": 0}
@@ -370,10 +397,7 @@ def study_heartbeat(
         else:
             # Refused, paused or capped time is dropped entirely.
             session.last_beat_at = now
-        if (
-            progress.studied_seconds >= progress.required_seconds
-            and progress.checks_passed < progress.checks_required
-        ):
+        if progress.studied_seconds >= progress.required_seconds and progress.checks_passed < progress.checks_required:
             _pose_check(progress, spec)
         if video_position is not None and reason != "video_ahead":
             session.video_position = video_position
@@ -424,7 +448,9 @@ def study_check_answer(*, officer: Officer, token: str, key: str, choice: int, n
             return {"status": "superseded" if session else "unknown", "correct": False}
         progress = LessonProgress.objects.select_for_update().get(pk=session.progress_id)
         spec = catalog.lesson_study_spec(lesson_id=progress.lesson_id)
-        question = next((q for q in spec.check_questions if q.key == progress.pending_check_key), None) if spec else None
+        question = (
+            next((q for q in spec.check_questions if q.key == progress.pending_check_key), None) if spec else None
+        )
         if question is None or key != progress.pending_check_key:
             return {"status": "no_check", "correct": False, **(_progress_payload(progress, spec) if spec else {})}
         correct = choice == question.answer_index
@@ -501,8 +527,15 @@ def offline_session_create(
     if ends_at <= starts_at:
         raise LearningError(_("结束时间必须晚于开始时间。"))
     session = OfflineSession.objects.create(
-        title=title, kind=kind, category_id=_category(category), hours=hours, place=place, starts_at=starts_at,
-        ends_at=ends_at, trainer=trainer, secret=secrets.token_hex(16),
+        title=title,
+        kind=kind,
+        category_id=_category(category),
+        hours=hours,
+        place=place,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        trainer=trainer,
+        secret=secrets.token_hex(16),
     )
     session.invited_units.set(invited_units)
     session.invited_officers.set(invited_officers)
@@ -555,7 +588,9 @@ def _grant_attendance(attendance: Attendance, *, actor: User | None) -> None:
 
 
 @transaction.atomic
-def attendance_scan(*, session: OfflineSession, officer: Officer, token: str, now: dt.datetime | None = None) -> tuple[Attendance, str]:
+def attendance_scan(
+    *, session: OfflineSession, officer: Officer, token: str, now: dt.datetime | None = None
+) -> tuple[Attendance, str]:
     """Sign in (first scan) or sign out (second scan) with the rotating code on the room's screen.
     Returns (attendance, "in" | "out" | "done"). Signing out completes attendance and writes the credit."""
     now = now or timezone.now()
@@ -596,7 +631,9 @@ def attendance_manual(*, session: OfflineSession, officer: Officer, actor: User,
     attendance.recorded_by = actor
     attendance.save()
     _grant_attendance(attendance, actor=actor)
-    audit_record(actor=actor, action="attendance.manual", target=attendance, data={"officer": officer.pk, "reason": reason})
+    audit_record(
+        actor=actor, action="attendance.manual", target=attendance, data={"officer": officer.pk, "reason": reason}
+    )
     return attendance
 
 
@@ -629,8 +666,14 @@ def external_claim_submit(
     if getattr(attachment, "size", 0) > MAX_ATTACHMENT_BYTES:
         raise LearningError(_("证明材料不能超过 10 MB。"))
     claim = ExternalClaim.objects.create(
-        officer=officer, title=title, provider=provider, category_id=_category(category), hours=hours,
-        start_date=start_date, end_date=end_date, attachment=attachment,
+        officer=officer,
+        title=title,
+        provider=provider,
+        category_id=_category(category),
+        hours=hours,
+        start_date=start_date,
+        end_date=end_date,
+        attachment=attachment,
     )
     audit_record(actor=officer.user, action="external_claim.submit", target=claim)
     return claim
@@ -652,8 +695,13 @@ def external_claim_decide(*, claim: ExternalClaim, actor: User, approve: bool, r
     claim.decision_reason = reason[:300]
     if approve:
         entry, _created = credit_grant(
-            officer=claim.officer, year=claim.end_date.year, category=claim.category_id, hours=claim.hours,
-            source_kind=CreditEntry.SourceKind.EXTERNAL, source_id=str(claim.pk), actor=actor,
+            officer=claim.officer,
+            year=claim.end_date.year,
+            category=claim.category_id,
+            hours=claim.hours,
+            source_kind=CreditEntry.SourceKind.EXTERNAL,
+            source_id=str(claim.pk),
+            actor=actor,
             reason=f"{claim.provider} · {claim.title}",
         )
         claim.credit = entry
@@ -673,9 +721,9 @@ def rules_save(
     """Save HR's rule grid for a year: {(role_category_id, category_code): hours or None}, {role_id: days}.
     Returns how many cells changed."""
     roles = {r.pk: r for r in RoleCategory.objects.filter(pk__in={k[0] for k in hours} | set(days))}
-    before = {
-        (r.role_category_id, r.category_id): r.required_hours for r in HourRule.objects.filter(year=year)
-    } | {("days", r.role_category_id): r.min_days for r in TrainingDayRule.objects.filter(year=year)}
+    before = {(r.role_category_id, r.category_id): r.required_hours for r in HourRule.objects.filter(year=year)} | {
+        ("days", r.role_category_id): r.min_days for r in TrainingDayRule.objects.filter(year=year)
+    }
     changed = 0
     for (role_id, code), value in hours.items():
         if before.get((role_id, code)) != value:

@@ -124,10 +124,14 @@ def _study_view(func):
 
 @_study_view
 def study_start(request, officer, data) -> JsonResponse:
-    result = services.study_start(officer=officer, lesson_id=int(data["lesson_id"]), takeover=bool(data.get("takeover")))
+    result = services.study_start(
+        officer=officer, lesson_id=int(data["lesson_id"]), takeover=bool(data.get("takeover"))
+    )
     payload = services._progress_payload(result.progress, result.spec)
     if result.status == "busy":
-        return JsonResponse({"status": "busy", "message": _("您正在另一个窗口学习,本窗口不计时。"), **payload}, status=409)
+        return JsonResponse(
+            {"status": "busy", "message": _("您正在另一个窗口学习,本窗口不计时。"), **payload}, status=409
+        )
     return JsonResponse({"status": "ok", "token": result.session.token, **payload})
 
 
@@ -200,9 +204,16 @@ def session_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         session = services.offline_session_create(
-            title=d["title"], kind=d["kind"], category=d["category"], hours=d["hours"], place=d["place"],
-            starts_at=d["starts_at"], ends_at=d["ends_at"], trainer=request.user,
-            invited_units=d["invited_units"], invited_officers=d["invited_officers"],
+            title=d["title"],
+            kind=d["kind"],
+            category=d["category"],
+            hours=d["hours"],
+            place=d["place"],
+            starts_at=d["starts_at"],
+            ends_at=d["ends_at"],
+            trainer=request.user,
+            invited_units=d["invited_units"],
+            invited_officers=d["invited_officers"],
         )
         messages.success(request, _("已安排线下培训。"))
         return redirect("learning:session_detail", pk=session.pk)
@@ -216,7 +227,9 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.attendance_manual(
-                session=session, officer=form.cleaned_data["employee_no"], actor=request.user,
+                session=session,
+                officer=form.cleaned_data["employee_no"],
+                actor=request.user,
                 reason=form.cleaned_data["reason"],
             )
         except services.LearningError as exc:
@@ -288,8 +301,14 @@ def claim_new(request: HttpRequest) -> HttpResponse:
         d = form.cleaned_data
         try:
             services.external_claim_submit(
-                officer=officer, title=d["title"], provider=d["provider"], category=d["category"], hours=d["hours"],
-                start_date=d["start_date"], end_date=d["end_date"], attachment=d["attachment"],
+                officer=officer,
+                title=d["title"],
+                provider=d["provider"],
+                category=d["category"],
+                hours=d["hours"],
+                start_date=d["start_date"],
+                end_date=d["end_date"],
+                attachment=d["attachment"],
             )
         except services.LearningError as exc:
             form.add_error(None, str(exc))
@@ -308,7 +327,11 @@ def claim_review(request: HttpRequest) -> HttpResponse:
     if status in ExternalClaim.Status.values:
         claims = claims.filter(status=status)
     page = Paginator(claims, 30).get_page(request.GET.get("page"))
-    return render(request, "learning/claim_review.html", {"page": page, "status": status, "statuses": ExternalClaim.Status.choices})
+    return render(
+        request,
+        "learning/claim_review.html",
+        {"page": page, "status": status, "statuses": ExternalClaim.Status.choices},
+    )
 
 
 @login_required
@@ -323,7 +346,9 @@ def claim_decide(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("learning:claim_review")
     try:
         services.external_claim_decide(
-            claim=claim, actor=request.user, approve=form.cleaned_data["decision"] == "approve",
+            claim=claim,
+            actor=request.user,
+            approve=form.cleaned_data["decision"] == "approve",
             reason=form.cleaned_data["reason"],
         )
     except services.LearningError as exc:
@@ -340,7 +365,9 @@ def claim_attachment(request: HttpRequest, pk: int) -> HttpResponse:
     claim = get_object_or_404(ExternalClaim.objects.select_related("officer__unit"), pk=pk)
     if not (claim.officer.user_id == request.user.pk or selectors.may_decide_claim(request.user, claim)):
         raise PermissionDenied
-    return FileResponse(claim.attachment.open("rb"), as_attachment=True, filename=claim.attachment.name.rsplit("/", 1)[-1])
+    return FileResponse(
+        claim.attachment.open("rb"), as_attachment=True, filename=claim.attachment.name.rsplit("/", 1)[-1]
+    )
 
 
 # --- unit leader / HR --------------------------------------------------------------------------------
@@ -381,8 +408,14 @@ def unit_hours(request: HttpRequest) -> HttpResponse:
         request,
         "learning/unit_hours.html",
         {
-            "form": form, "unit": unit, "year": year, "page": page, "columns": columns, "total": len(rows),
-            "short": sum(1 for r in rows if not r["ok"]), "tree": unit_tree_for(viewer=request.user),
+            "form": form,
+            "unit": unit,
+            "year": year,
+            "page": page,
+            "columns": columns,
+            "total": len(rows),
+            "short": sum(1 for r in rows if not r["ok"]),
+            "tree": unit_tree_for(viewer=request.user),
             "query": query.urlencode(),
         },
     )
@@ -410,9 +443,12 @@ def officer_ledger(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "learning/officer_ledger.html",
         {
-            "officer": officer, "year": year, "summary": selectors.officer_summary(officer=officer, year=year),
+            "officer": officer,
+            "year": year,
+            "summary": selectors.officer_summary(officer=officer, year=year),
             "entries": [(e, titles.get(e.pk, ""), e.pk in reversed_ids) for e in entries],
-            "may_reverse": roles_of(request.user).sees_everyone, "reverse_form": ReverseForm(),
+            "may_reverse": roles_of(request.user).sees_everyone,
+            "reverse_form": ReverseForm(),
         },
     )
 
@@ -480,6 +516,8 @@ def rules_edit(request: HttpRequest) -> HttpResponse:
         for role in roles
     ]
     return render(
-        request, "learning/rules.html", {"year": year, "categories": categories, "grid": grid, "error": error},
+        request,
+        "learning/rules.html",
+        {"year": year, "categories": categories, "grid": grid, "error": error},
         status=400 if error else 200,
     )

@@ -20,9 +20,7 @@ class OfficerFilterForm(forms.Form):
     role_category = forms.ModelChoiceField(
         label=_("人员类别"), queryset=RoleCategory.objects.all(), required=False, empty_label=_("全部类别")
     )
-    status = forms.ChoiceField(
-        label=_("状态"), choices=[("", _("全部状态")), *Officer.Status.choices], required=False
-    )
+    status = forms.ChoiceField(label=_("状态"), choices=[("", _("全部状态")), *Officer.Status.choices], required=False)
     enforcement_duty = forms.ChoiceField(
         label=_("执法岗位"), choices=[("", _("全部")), ("1", _("是")), ("0", _("否"))], required=False
     )

@@ -166,7 +166,10 @@ def parse_roster(filename: str, content: bytes) -> RosterParseResult:
         if not employee_no:
             error("employee_no", _("工号不能为空"))
         elif employee_no in seen_numbers:
-            error("employee_no", _("工号 %(no)s 与第 %(row)s 行重复") % {"no": employee_no, "row": seen_numbers[employee_no]})
+            error(
+                "employee_no",
+                _("工号 %(no)s 与第 %(row)s 行重复") % {"no": employee_no, "row": seen_numbers[employee_no]},
+            )
         else:
             seen_numbers[employee_no] = offset
 

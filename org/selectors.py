@@ -48,9 +48,11 @@ def officer_list_for(
 
 def unit_tree_for(*, viewer: User) -> list[dict]:
     """Visible units in tree order, each with its depth and the head-count of its own members."""
-    units = units_visible_to(viewer).annotate(
-        members=Count("officers", filter=Q(officers__status=Officer.Status.ACTIVE))
-    ).order_by("path")
+    units = (
+        units_visible_to(viewer)
+        .annotate(members=Count("officers", filter=Q(officers__status=Officer.Status.ACTIVE)))
+        .order_by("path")
+    )
     return [{"unit": u, "depth": u.depth, "members": u.members} for u in units]
 
 

@@ -19,7 +19,9 @@ ROLE_GROUPS = {
 }
 
 
-def audit_record(*, actor: User | None, action: str, target: object | None = None, data: dict | None = None) -> AuditEntry:
+def audit_record(
+    *, actor: User | None, action: str, target: object | None = None, data: dict | None = None
+) -> AuditEntry:
     return AuditEntry.objects.create(
         actor=actor if actor is not None and actor.pk else None,
         action=action,
@@ -61,7 +63,9 @@ def role_grant(*, user: User, role: str, unit: Unit | None = None, actor: User |
         user.is_superuser = user.is_staff = True
         user.save(update_fields=["is_superuser", "is_staff"])
     if created:
-        audit_record(actor=actor, action="role.grant", target=user, data={"role": role, "unit": unit.pk if unit else None})
+        audit_record(
+            actor=actor, action="role.grant", target=user, data={"role": role, "unit": unit.pk if unit else None}
+        )
     return grant
 
 
@@ -138,9 +142,7 @@ def roster_import(*, parsed: RosterParseResult, actor: User | None, dry_run: boo
     # Phones may move between officers in one file; clear the ones that change first so the
     # unique constraint is checked against the final state, not an intermediate one.
     moving = [
-        o.pk
-        for r in parsed.rows
-        if (o := existing.get(r.employee_no)) is not None and o.phone and o.phone != r.phone
+        o.pk for r in parsed.rows if (o := existing.get(r.employee_no)) is not None and o.phone and o.phone != r.phone
     ]
     Officer.objects.filter(pk__in=moving).update(phone=None)
     for row in parsed.rows:

@@ -90,9 +90,7 @@ def officer_export(request: HttpRequest) -> HttpResponse:
     _require_hr_pages(request)
     _form, _unit, officers = _filtered_officers(request)
     content = selectors.roster_export_xlsx(officers=officers)
-    response = HttpResponse(
-        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
+    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     filename = f"roster-{timezone.localdate():%Y%m%d}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

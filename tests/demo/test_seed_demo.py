@@ -58,7 +58,9 @@ def test_seed_twice_changes_nothing(seeded):
     call_command("seed_demo", stdout=io.StringIO())
     assert _counts() == before
     assert dict(User.objects.values_list("username", "password")) == passwords
-    assert list(Officer.objects.order_by("employee_no").values_list("employee_no", "name", "unit_id", "phone")) == officers
+    assert (
+        list(Officer.objects.order_by("employee_no").values_list("employee_no", "name", "unit_id", "phone")) == officers
+    )
 
 
 def test_demo_officer_logs_in_with_employee_no_and_phone(seeded, client):

@@ -23,22 +23,40 @@ class FakeCatalog:
         self.lessons: dict[int, LessonStudySpec] = {}
         self.courses: dict[int, CourseSummary] = {}
 
-    def add_course(self, course_id, *, title="行政处罚法精讲", category="rule_of_law", required=True, roles=(), year=2026):
+    def add_course(
+        self, course_id, *, title="行政处罚法精讲", category="rule_of_law", required=True, roles=(), year=2026
+    ):
         self.courses[course_id] = CourseSummary(
-            course_id=course_id, title=title, year=year, required=required, credit_category_code=category,
-            audience_role_codes=list(roles), url=f"/learn/course-{course_id}/",
+            course_id=course_id,
+            title=title,
+            year=year,
+            required=required,
+            credit_category_code=category,
+            audience_role_codes=list(roles),
+            url=f"/learn/course-{course_id}/",
         )
 
     def add_lesson(self, lesson_id, course_id, *, minutes=10, checks=1, video=None):
         course = self.courses[course_id]
         questions = [
-            CheckQuestion(key=f"q{lesson_id}-{i}", prompt="行政处罚的设定须有什么依据?", options=["法律、法规、规章", "领导批示", "群众举报"], answer_index=0)
+            CheckQuestion(
+                key=f"q{lesson_id}-{i}",
+                prompt="行政处罚的设定须有什么依据?",
+                options=["法律、法规、规章", "领导批示", "群众举报"],
+                answer_index=0,
+            )
             for i in range(checks)
         ]
         self.lessons[lesson_id] = LessonStudySpec(
-            lesson_id=lesson_id, course_id=course_id, title=f"第{lesson_id}课", credited_minutes=minutes,
-            credit_category_code=course.credit_category_code, course_year=course.year, has_video=video is not None,
-            video_duration_seconds=video, check_questions=questions,
+            lesson_id=lesson_id,
+            course_id=course_id,
+            title=f"第{lesson_id}课",
+            credited_minutes=minutes,
+            credit_category_code=course.credit_category_code,
+            course_year=course.year,
+            has_video=video is not None,
+            video_duration_seconds=video,
+            check_questions=questions,
         )
 
     def lesson_study_spec(self, *, lesson_id):

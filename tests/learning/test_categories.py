@@ -41,7 +41,10 @@ def test_a_category_added_in_content_is_immediately_usable_for_rules_and_credits
     summary = selectors.officer_summary(officer=officer, year=2026)
     row = next(r for r in summary["rows"] if r["code"] == "safety")
     assert (row["name"], row["required"], row["earned"], row["shortfall"]) == (
-        "安全生产", Decimal("8"), Decimal("3"), Decimal("5")
+        "安全生产",
+        Decimal("8"),
+        Decimal("3"),
+        Decimal("5"),
     )
 
     # Forms and HR's rule grid list it without any sync step.

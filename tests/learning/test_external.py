@@ -21,14 +21,27 @@ def _media(settings, tmp_path):
 @pytest.fixture
 def claim(officer):
     return services.external_claim_submit(
-        officer=officer, title="城管执法骨干培训班", provider="浙江大学继续教育学院", category="business",
-        hours=Decimal("40"), start_date="2026-06-01", end_date="2026-06-05", attachment=pdf(),
+        officer=officer,
+        title="城管执法骨干培训班",
+        provider="浙江大学继续教育学院",
+        category="business",
+        hours=Decimal("40"),
+        start_date="2026-06-01",
+        end_date="2026-06-05",
+        attachment=pdf(),
     )
 
 
 def form_data(**over):
-    data = {"title": "依法行政专题培训", "provider": "市委党校", "category": "rule_of_law", "hours": "16",
-            "start_date": "2026-05-10", "end_date": "2026-05-11", "attachment": pdf()}
+    data = {
+        "title": "依法行政专题培训",
+        "provider": "市委党校",
+        "category": "rule_of_law",
+        "hours": "16",
+        "start_date": "2026-05-10",
+        "end_date": "2026-05-11",
+        "attachment": pdf(),
+    }
     data.update(over)
     return data
 

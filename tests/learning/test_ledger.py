@@ -13,8 +13,14 @@ from tests.factories import OfficerFactory, RoleCategoryFactory
 
 def grant(officer, *, source_id="s1", hours="2", category="rule_of_law", kind="offline", year=2026):
     return services.credit_grant(
-        officer=officer, year=year, category=category, hours=hours, source_kind=kind, source_id=source_id,
-        actor=None, reason="集中学习",
+        officer=officer,
+        year=year,
+        category=category,
+        hours=hours,
+        source_kind=kind,
+        source_id=source_id,
+        actor=None,
+        reason="集中学习",
     )
 
 

@@ -17,8 +17,15 @@ START = dt.datetime(2026, 11, 21, 1, 0, tzinfo=dt.UTC)  # 09:00 in Shanghai
 @pytest.fixture
 def session(trainer, squad1):
     return services.offline_session_create(
-        title="《行政处罚法》专题讲座", kind="lecture", category="rule_of_law", hours=Decimal("3"), place="局三楼会议室",
-        starts_at=START, ends_at=START + dt.timedelta(hours=3), trainer=trainer, invited_units=[squad1],
+        title="《行政处罚法》专题讲座",
+        kind="lecture",
+        category="rule_of_law",
+        hours=Decimal("3"),
+        place="局三楼会议室",
+        starts_at=START,
+        ends_at=START + dt.timedelta(hours=3),
+        trainer=trainer,
+        invited_units=[squad1],
     )
 
 
@@ -39,8 +46,14 @@ def test_qr_code_rotates_and_expires(session, settings):
 
 def test_code_of_one_session_does_not_open_another(session, trainer):
     other = services.offline_session_create(
-        title="以会代训", kind="meeting", category="business", hours=1, place="中队会议室", starts_at=START,
-        ends_at=START + dt.timedelta(hours=1), trainer=trainer,
+        title="以会代训",
+        kind="meeting",
+        category="business",
+        hours=1,
+        place="中队会议室",
+        starts_at=START,
+        ends_at=START + dt.timedelta(hours=1),
+        trainer=trainer,
     )
     t = START + dt.timedelta(minutes=1)
     assert not services.qr_token_valid(session=other, token=token_at(session, t), now=t)
@@ -48,7 +61,9 @@ def test_code_of_one_session_does_not_open_another(session, trainer):
 
 def test_sign_in_then_out_writes_credit_once(session, officer):
     t_in = START + dt.timedelta(minutes=-5)
-    attendance, action = services.attendance_scan(session=session, officer=officer, token=token_at(session, t_in), now=t_in)
+    attendance, action = services.attendance_scan(
+        session=session, officer=officer, token=token_at(session, t_in), now=t_in
+    )
     assert action == "in" and not CreditEntry.objects.exists()
     t_out = START + dt.timedelta(hours=3, minutes=5)
     _a, action = services.attendance_scan(session=session, officer=officer, token=token_at(session, t_out), now=t_out)
@@ -143,15 +158,24 @@ def test_trainer_schedules_a_session_and_records_manual_attendance(client, train
     response = client.post(
         reverse("learning:session_new"),
         {
-            "title": "解放城管大讲堂", "kind": "forum", "category": "rule_of_law", "hours": "2", "place": "大礼堂",
-            "starts_at": "2026-11-25T14:30", "ends_at": "2026-11-25T16:30", "invited_units": [squad1.pk],
+            "title": "解放城管大讲堂",
+            "kind": "forum",
+            "category": "rule_of_law",
+            "hours": "2",
+            "place": "大礼堂",
+            "starts_at": "2026-11-25T14:30",
+            "ends_at": "2026-11-25T16:30",
+            "invited_units": [squad1.pk],
             "invited_employee_nos": officer.employee_no,
         },
     )
     assert response.status_code == 302
     session = OfflineSession.objects.get(title="解放城管大讲堂")
     assert list(session.invited_officers.all()) == [officer]
-    response = client.post(reverse("learning:session_detail", args=[session.pk]), {"employee_no": officer.employee_no, "reason": "扫码失败"})
+    response = client.post(
+        reverse("learning:session_detail", args=[session.pk]),
+        {"employee_no": officer.employee_no, "reason": "扫码失败"},
+    )
     assert response.status_code == 302
     assert Attendance.objects.get(session=session).credit_id
     book = load_workbook(io.BytesIO(client.get(reverse("learning:session_export", args=[session.pk])).content))
@@ -163,8 +187,16 @@ def test_bad_session_form_writes_nothing(client, trainer):
     client.force_login(trainer)
     response = client.post(
         reverse("learning:session_new"),
-        {"title": "x", "kind": "forum", "category": "rule_of_law", "hours": "2", "place": "p",
-         "starts_at": "2026-11-25T16:30", "ends_at": "2026-11-25T14:30", "invited_employee_nos": "NOPE"},
+        {
+            "title": "x",
+            "kind": "forum",
+            "category": "rule_of_law",
+            "hours": "2",
+            "place": "p",
+            "starts_at": "2026-11-25T16:30",
+            "ends_at": "2026-11-25T14:30",
+            "invited_employee_nos": "NOPE",
+        },
     )
     assert response.status_code == 200 and not OfflineSession.objects.exists()
 
@@ -172,8 +204,14 @@ def test_bad_session_form_writes_nothing(client, trainer):
 def test_upcoming_sessions_follow_invitations(session, officer, officer_in_squad2, trainer, monkeypatch):
     monkeypatch.setattr(timezone, "now", lambda: START - dt.timedelta(days=1))
     open_to_all = services.offline_session_create(
-        title="全局集中学习", kind="central", category="rule_of_law", hours=2, place="礼堂", starts_at=START,
-        ends_at=START + dt.timedelta(hours=2), trainer=trainer,
+        title="全局集中学习",
+        kind="central",
+        category="rule_of_law",
+        hours=2,
+        place="礼堂",
+        starts_at=START,
+        ends_at=START + dt.timedelta(hours=2),
+        trainer=trainer,
     )
     mine = selectors.upcoming_sessions_for(officer=officer)
     theirs = selectors.upcoming_sessions_for(officer=officer_in_squad2)

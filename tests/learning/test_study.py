@@ -201,7 +201,9 @@ def test_endpoints_start_beat_and_refuse_bad_input(client, officer, course):
     beat_response = post(client, "learning:study_heartbeat", {"token": body["token"]})
     assert beat_response.status_code == 200 and beat_response.json()["counted"] <= 1
     assert post(client, "learning:study_heartbeat", {"token": "forged"}).status_code == 409
-    assert client.post(reverse("learning:study_heartbeat"), "not json", content_type="application/json").status_code == 400
+    assert (
+        client.post(reverse("learning:study_heartbeat"), "not json", content_type="application/json").status_code == 400
+    )
     assert post(client, "learning:study_start", {"lesson_id": 101}).status_code == 409  # a second tab
     assert post(client, "learning:study_start", {"lesson_id": 999}).status_code == 404
     assert client.get(reverse("learning:study_heartbeat")).status_code == 405

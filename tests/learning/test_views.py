@@ -14,10 +14,26 @@ from tests.factories import OfficerFactory, UserFactory, unit
 def data(roles, officer, officer_in_squad2):
     services.hour_rule_set(year=2026, role_category=roles["enforcer"], category="rule_of_law", hours=40, actor=None)
     services.hour_rule_set(year=2026, role_category=roles["enforcer"], category="law_exam", hours=40, actor=None)
-    services.credit_grant(officer=officer, year=2026, category="rule_of_law", hours=12, source_kind="offline",
-                          source_id="1", actor=None, reason="专题讲座")
-    services.credit_grant(officer=officer_in_squad2, year=2026, category="rule_of_law", hours=40,
-                          source_kind="offline", source_id="1", actor=None, reason="专题讲座")
+    services.credit_grant(
+        officer=officer,
+        year=2026,
+        category="rule_of_law",
+        hours=12,
+        source_kind="offline",
+        source_id="1",
+        actor=None,
+        reason="专题讲座",
+    )
+    services.credit_grant(
+        officer=officer_in_squad2,
+        year=2026,
+        category="rule_of_law",
+        hours=40,
+        source_kind="offline",
+        source_id="1",
+        actor=None,
+        reason="专题讲座",
+    )
 
 
 @pytest.fixture(autouse=True)

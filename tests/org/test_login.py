@@ -33,8 +33,17 @@ def test_login_page_is_chinese(client, db):
 
 @pytest.mark.parametrize(
     "login",
-    ["BJ0001", "bj0001 ".upper(), " BJ0001 ", "ＢＪ０００１", "13900000001", "１３９００００００01", "139 0000 0001",
-     "zhangwei@example.com", "ZhangWei@Example.com"],
+    [
+        "BJ0001",
+        "bj0001 ".upper(),
+        " BJ0001 ",
+        "ＢＪ０００１",
+        "13900000001",
+        "１３９００００００01",
+        "139 0000 0001",
+        "zhangwei@example.com",
+        "ZhangWei@Example.com",
+    ],
 )
 def test_login_by_employee_no_phone_or_email(client, zhang, login):
     response = _login(client, login)
@@ -122,7 +131,12 @@ def test_no_public_signup(client, db):
     assert "<form" not in page.content.decode() or 'name="password1"' not in page.content.decode()
     client.post(
         reverse("account_signup"),
-        {"username": "intruder", "email": "x@example.com", "password1": "Zfxt-Pass-2026!", "password2": "Zfxt-Pass-2026!"},
+        {
+            "username": "intruder",
+            "email": "x@example.com",
+            "password1": "Zfxt-Pass-2026!",
+            "password2": "Zfxt-Pass-2026!",
+        },
     )
     assert User.objects.count() == before
     assert not User.objects.filter(username="intruder").exists()

@@ -21,8 +21,17 @@ T2 = "测试区城管局/执法一中队/二分队"
 SQUAD2 = "测试区城管局/执法二中队"
 
 
-def row(no="BJ0001", name="张伟", unit_path=T1, category="执法人员", hire="2021-03-01", phone="13900000001",
-        email="", duty="是", status="在职"):
+def row(
+    no="BJ0001",
+    name="张伟",
+    unit_path=T1,
+    category="执法人员",
+    hire="2021-03-01",
+    phone="13900000001",
+    email="",
+    duty="是",
+    status="在职",
+):
     return [no, name, unit_path, category, hire, phone, email, duty, status]
 
 
@@ -60,8 +69,17 @@ def counts() -> tuple[int, int, int]:
 def snapshot() -> list[tuple]:
     return list(
         Officer.objects.order_by("employee_no").values_list(
-            "employee_no", "name", "unit_id", "role_category_id", "hire_date", "phone", "enforcement_duty", "status",
-            "user__email", "user__is_active", "updated_at",
+            "employee_no",
+            "name",
+            "unit_id",
+            "role_category_id",
+            "hire_date",
+            "phone",
+            "enforcement_duty",
+            "status",
+            "user__email",
+            "user__is_active",
+            "updated_at",
         )
     )
 
@@ -102,7 +120,9 @@ def test_good_file_creates_officers_with_logins(units, filename, build):
     assert zhang.enforcement_duty and zhang.status == Officer.Status.ACTIVE and zhang.user.is_active
     assert not zhang.user.has_usable_password()  # HR issues an initial password later
     wang = Officer.objects.get(employee_no="BJ0002")
-    assert wang.hire_date == dt.date(2019, 7, 15) and not wang.enforcement_duty and wang.role_category.code == "auxiliary"
+    assert (
+        wang.hire_date == dt.date(2019, 7, 15) and not wang.enforcement_duty and wang.role_category.code == "auxiliary"
+    )
     li = Officer.objects.get(employee_no="BJ0003")
     assert li.hire_date is None and li.phone is None
     assert AuditEntry.objects.filter(action="officer.create").count() == 3
@@ -154,8 +174,17 @@ def test_dry_run_writes_nothing(units):
 
 def test_full_width_and_stray_spaces_are_normalised(units):
     rows = [
-        ["ＢＪ０００１", " 张 伟 ", "  测试区城管局 / 执法一中队 /一分队 ", " 执法人员 ", "２０２１－０３－０１",
-         "１３９ ０００００ ００１", " ZhangWei@Example.COM ", " 是 ", " 在职 "],
+        [
+            "ＢＪ０００１",
+            " 张 伟 ",
+            "  测试区城管局 / 执法一中队 /一分队 ",
+            " 执法人员 ",
+            "２０２１－０３－０１",
+            "１３９ ０００００ ００１",
+            " ZhangWei@Example.COM ",
+            " 是 ",
+            " 在职 ",
+        ],
     ]
     report = do_import(xlsx(rows))
     assert report.created == ["BJ0001"]
@@ -213,7 +242,10 @@ def test_phone_may_move_between_officers_in_one_file(units):
     swapped = [row("BJ0001", phone="13900000002"), row("BJ0002", phone="13900000001")]
     report = do_import(xlsx(swapped))
     assert sorted(report.updated) == ["BJ0001", "BJ0002"]
-    assert dict(Officer.objects.values_list("employee_no", "phone")) == {"BJ0001": "13900000002", "BJ0002": "13900000001"}
+    assert dict(Officer.objects.values_list("employee_no", "phone")) == {
+        "BJ0001": "13900000002",
+        "BJ0002": "13900000001",
+    }
 
 
 def test_phone_freed_by_another_row_in_the_file_may_be_taken(units):
@@ -298,7 +330,9 @@ def test_email_may_move_between_accounts_in_one_file(units):
 
 def test_email_kept_by_owner_with_empty_cell_is_still_taken(units):
     do_import(xlsx([row("BJ0001", email="a@example.com")]))
-    parsed = parse_roster("roster.xlsx", xlsx([row("BJ0001"), row("BJ0002", phone="13900000002", email="a@example.com")]))
+    parsed = parse_roster(
+        "roster.xlsx", xlsx([row("BJ0001"), row("BJ0002", phone="13900000002", email="a@example.com")])
+    )
     assert [(e.row, e.column) for e in parsed.errors] == [(3, "邮箱")]
 
 

@@ -89,7 +89,12 @@ def test_leader_list_shows_subtree_only(client, world):
     response = client.get(LIST)
     assert response.status_code == 200
     listed = {o.employee_no for o in response.context["page"]}
-    assert listed == {world.leader_officer.employee_no, world.a1.employee_no, world.a2.employee_no, world.a3.employee_no}
+    assert listed == {
+        world.leader_officer.employee_no,
+        world.a1.employee_no,
+        world.a2.employee_no,
+        world.a3.employee_no,
+    }
     html = response.content.decode()
     assert world.b1.employee_no not in html
     # The unit tree offers the subtree only.
@@ -128,7 +133,12 @@ def test_leader_export_contains_only_subtree_rows(client, world):
     rows = _export_rows(client.get(EXPORT))
     assert rows[0][:4] == ("工号", "姓名", "单位", "人员类别")
     numbers = {row[0] for row in rows[1:]}
-    assert numbers == {world.leader_officer.employee_no, world.a1.employee_no, world.a2.employee_no, world.a3.employee_no}
+    assert numbers == {
+        world.leader_officer.employee_no,
+        world.a1.employee_no,
+        world.a2.employee_no,
+        world.a3.employee_no,
+    }
 
 
 def test_leader_export_with_filter_narrows_further(client, world):

@@ -19,7 +19,9 @@ class Command(BaseCommand):
             exams_result = exams_seed.seed_exams()
         first = result["officers"][0]
         self.stdout.write(self.style.SUCCESS(_("演示数据已就绪:%(n)s 名执法人员。") % {"n": len(result["officers"])}))
-        self.stdout.write(_("题库:%(n)s 道试题(本次新增 %(c)s 道)。") % {"n": exams_result["total"], "c": exams_result["created"]})
+        self.stdout.write(
+            _("题库:%(n)s 道试题(本次新增 %(c)s 道)。") % {"n": exams_result["total"], "c": exams_result["created"]}
+        )
         self.stdout.write(_("演示账号(密码均为 %(pw)s):") % {"pw": org_seed.DEMO_PASSWORD})
         officer_label, phone_label = _("执法人员"), _("也可用手机号")
         self.stdout.write(f"  {first.employee_no:<10} {officer_label} {first.name} · {phone_label} {first.phone}")
