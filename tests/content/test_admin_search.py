@@ -87,3 +87,16 @@ def test_backend_autocomplete_paginates_counts_and_leaves_other_models_alone(cas
     live = Page.objects.live().autocomplete("渣土")
     assert {p.pk for p in live} == {cases["muck"].pk, cases["dog"].pk}
     assert backend.autocomplete("", CasePage.objects.all()).count() == 0
+
+
+def test_trainers_edit_the_synonym_list_in_the_laws_menu(client, trainer, officer, cases):
+    url = "/cms/snippets/content/searchsynonym/"
+    client.force_login(officer.user)
+    assert client.get(url).status_code in (302, 403)
+    client.force_login(trainer)
+    assert client.get(url).status_code == 200
+    r = client.post(url + "add/", {"term": "违建", "expansions": "违法建设\n违章搭建"})
+    assert r.status_code == 302, r.content.decode()[:500]
+    synonym = SearchSynonym.objects.get(term="违建")
+    assert synonym.expansion_list() == ["违法建设", "违章搭建"]
+    assert "检索同义词" in client.get("/cms/").content.decode()  # in the 法规与分类 menu
