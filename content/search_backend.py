@@ -95,7 +95,12 @@ class ChineseAutocompleteMixin:
         return results
 
 
+_CLASSES: dict[type, type] = {}
+
+
 def SearchBackend(params):  # noqa: N802 - Wagtail looks the factory up by this name
-    backend = database_backend(params)
-    cls = type(f"Chinese{type(backend).__name__}", (ChineseAutocompleteMixin, type(backend)), {})
-    return cls(params)
+    """Wagtail's database backend for this database (SQLite FTS5, PostgreSQL ...) with our autocomplete."""
+    base = type(database_backend(params))
+    if base not in _CLASSES:
+        _CLASSES[base] = type(f"Chinese{base.__name__}", (ChineseAutocompleteMixin, base), {})
+    return _CLASSES[base](params)
