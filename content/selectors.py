@@ -342,12 +342,14 @@ def wagtail_search_query(groups: QueryGroups):
     return parts[0] if len(parts) == 1 else And(parts)
 
 
-def ranked_page_ids(query: str, *, model: type | None = None, cap: int = 5000) -> list[int] | None:
+def ranked_page_ids(
+    query: str, *, model: type | None = None, cap: int = 5000, groups: QueryGroups | None = None
+) -> list[int] | None:
     """Ids of pages (any status) matching a Chinese query, best first; None when the database has no fast path."""
     from django.db import connection
     from wagtail.models import Page
 
-    groups = search_query_groups(query)
+    groups = search_query_groups(query) if groups is None else groups
     if not groups:
         return []
     fast_path = {"sqlite": _sqlite_ranked_ids, "postgresql": _postgres_ranked_ids}.get(connection.vendor)
@@ -380,7 +382,7 @@ def search_pages(query: str, *, model: type | None = None, queryset: QuerySet | 
     if cited:
         allowed_cited = set(qs.filter(pk__in=cited).values_list("pk", flat=True))
         cited = [pk for pk in cited if pk in allowed_cited]
-    ranked = ranked_page_ids(query, model=model)
+    ranked = ranked_page_ids(query, model=model, groups=groups)
     if ranked is not None:
         # Walk the ranking in chunks, keeping the ids the queryset allows (live, filters), until `limit` is met.
         ids: list[int] = list(cited)
