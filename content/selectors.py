@@ -23,7 +23,7 @@ from .models import (
     SearchSynonym,
     ViolationCategory,
 )
-from .text import QueryGroups, query_groups, query_terms, segment_query
+from .text import QueryGroups, query_groups, segment_query
 
 # ---------------------------------------------------------------------------
 # CONTRACT for the learning app
@@ -307,22 +307,27 @@ def _sqlite_ranked_ids(model, groups: QueryGroups, cap: int) -> list[int] | None
 
 def _postgres_ranked_ids(model, groups: QueryGroups, cap: int) -> list[int] | None:
     """PostgreSQL fast path over Wagtail's index table: GIN indexes on `body` and `autocomplete` answer the match
-    (Wagtail's generic query matches `title || body`, which no index serves, so it scans every entry); a page whose
-    query words are partly only in its metadata is rechecked on `body || autocomplete`."""
+    (Wagtail's generic query matches `title || body`, which no index serves, so it scans every entry). Each query
+    word (group) must be in the body or in the metadata column; one word is not split across the two (rechecking
+    `body || autocomplete` per row cost more than the whole search)."""
     from django.db import DatabaseError, connection
 
     tsquery = _tsquery_expression(groups)
-    any_term = " | ".join("'" + t.replace("\\", "").replace("'", "''") + "'" for t in query_terms(groups))
     ct_ids = _content_type_ids(model)
     placeholders = ", ".join(["%s"] * len(ct_ids))
+    match_sql: list[str] = []
+    match_params: list[str] = []
+    for group in groups:
+        group_query = _tsquery_expression([group])
+        match_sql.append("(body @@ to_tsquery(%s) OR autocomplete @@ to_tsquery('simple', %s))")
+        match_params += [group_query, group_query]
     sql = (
         "SELECT object_id FROM wagtailsearch_indexentry "
-        f"WHERE content_type_id IN ({placeholders}) AND (body @@ to_tsquery(%s) OR "
-        "(autocomplete @@ to_tsquery('simple', %s) AND (body || autocomplete) @@ to_tsquery(%s))) "
+        f"WHERE content_type_id IN ({placeholders}) AND {' AND '.join(match_sql)} "
         "ORDER BY CASE WHEN title @@ to_tsquery(%s) THEN 0 WHEN body @@ to_tsquery(%s) THEN 1 ELSE 2 END, "
         "ts_rank(body, to_tsquery(%s)) DESC, id LIMIT %s"
     )
-    params = [*ct_ids, tsquery, any_term, tsquery, tsquery, tsquery, tsquery, cap]
+    params = [*ct_ids, *match_params, tsquery, tsquery, tsquery, cap]
     try:
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(sql, params)

@@ -211,8 +211,3 @@ def query_groups(query: str, synonyms: dict[str, list[str]] | None = None) -> Qu
                     alternatives.append(terms)
             add(alternatives)
     return groups
-
-
-def query_terms(groups: QueryGroups) -> list[str]:
-    """Every distinct term of a query, first-seen order."""
-    return list(dict.fromkeys(term for group in groups for alt in group for term in alt))
