@@ -19,7 +19,7 @@ urlpatterns = [
     path("django-admin/login/", _to_allauth_login),
     path("healthz", org_views.healthz, name="healthz"),
     # Browsers (and Wagtail's admin pages, which do not link ours) ask for /favicon.ico.
-    path("favicon.ico", org_views.favicon),
+    path("favicon.ico", org_views.favicon, name="favicon"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("allauth.urls")),
     path("django-admin/", admin.site.urls),

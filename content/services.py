@@ -25,6 +25,7 @@ from .models import (
     CreditCategory,
     Law,
     LearningHomePage,
+    SearchSynonym,
     ViolationCategory,
 )
 from .selectors import article_in_force
@@ -50,6 +51,14 @@ def credit_category_ensure(*, code: str, name: str, sort_order: int = 0) -> Cred
 def violation_category_ensure(*, code: str, name: str, sort_order: int = 0) -> ViolationCategory:
     obj, _created = ViolationCategory.objects.update_or_create(
         code=code, defaults={"name": name, "sort_order": sort_order}
+    )
+    return obj
+
+
+def search_synonym_ensure(*, term: str, expansions: list[str]) -> SearchSynonym:
+    """A shorthand and what it stands for (违建 → 违法建设); search ORs the term with its expansions."""
+    obj, _created = SearchSynonym.objects.update_or_create(
+        term=term.strip(), defaults={"expansions": "、".join(e.strip() for e in expansions if e.strip())}
     )
     return obj
 
@@ -299,10 +308,12 @@ def moderation_ensure(*, home) -> object:
             permission=Permission.objects.get(content_type__app_label="wagtailcore", codename=codename),
         )
     # Snippets (laws, articles, taxonomies) and documents/images for lesson media.
-    snippet_models = ("law", "article", "creditcategory", "violationcategory")
+    snippet_models = ("law", "article", "creditcategory", "violationcategory", "searchsynonym")
     for group in (trainers, approvers):
         for model in snippet_models:
-            for action in ("add", "change", "view"):
+            # Synonyms are a working list: trainers may also remove one that misleads.
+            actions = ("add", "change", "view", "delete") if model == "searchsynonym" else ("add", "change", "view")
+            for action in actions:
                 perm = Permission.objects.filter(
                     content_type__app_label="content", codename=f"{action}_{model}"
                 ).first()

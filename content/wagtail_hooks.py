@@ -12,7 +12,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from . import admin_views, services
-from .models import Article, CreditCategory, Law, ViolationCategory
+from .models import Article, CreditCategory, Law, SearchSynonym, ViolationCategory
 
 
 class LawViewSet(SnippetViewSet):
@@ -45,8 +45,18 @@ class ViolationCategoryViewSet(SnippetViewSet):
     list_display = ["name", "code", "sort_order"]
 
 
+class SearchSynonymViewSet(SnippetViewSet):
+    """Shorthand officers type (违建, 占道, 渣土) and what it stands for; search ORs a term with its expansions."""
+
+    model = SearchSynonym
+    icon = "search"
+    menu_label = _("检索同义词")
+    list_display = ["term", "expansions"]
+    search_fields = ["term", "expansions"]
+
+
 class LawGroup(SnippetViewSetGroup):
-    items = (LawViewSet, ArticleViewSet, ViolationCategoryViewSet, CreditCategoryViewSet)
+    items = (LawViewSet, ArticleViewSet, ViolationCategoryViewSet, CreditCategoryViewSet, SearchSynonymViewSet)
     menu_icon = "doc-full"
     menu_label = _("法规与分类")
     menu_name = "content-laws"

@@ -118,9 +118,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
-    CHANNEL_LAYERS = {
-        "default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}
-    }
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}}
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     # Sessions are read from Redis and written through to the database: one query less on every request
     # (exam day is every officer saving at once), and a Redis restart logs nobody out.
@@ -229,10 +227,8 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 WAGTAIL_SITE_NAME = "执法学堂"
 WAGTAILADMIN_LOGIN_URL = "/accounts/login/"  # one login for everything: allauth's, with its MFA stage
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
-# Documents (course files, lesson videos) only through Wagtail's serve view, which applies collection privacy;
-# /media/documents/ is not served (config.urls).
-WAGTAILDOCS_SERVE_METHOD = "serve_view"
+# content.search_backend: the database backend, with Chinese-aware page autocomplete for the admin and chooser.
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "content.search_backend"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "txt", "zip"]
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")

@@ -23,6 +23,7 @@ PUBLIC = {
     "wagtaildocs_authenticate_with_password": "Wagtail documents",
     "wagtailcore_authenticate_with_password": "Wagtail page privacy",
     "wagtailcore_login": "Wagtail page privacy login",
+    "favicon": "the site icon",
     "public_media": "Wagtail images only (renditions and originals); private files have their own views",
 }
 PUBLIC_PREFIXES = {
