@@ -1,4 +1,5 @@
 from allauth.mfa.utils import is_mfa_enabled
+from csp import constants as csp
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -15,6 +16,21 @@ from .scopes import roles_of
 _CMS_PREFIX = "/cms/"
 # Paths a privileged user may reach before enrolling TOTP: the enrolment itself, logout, assets.
 _ALLOWED_PREFIXES = ("/accounts/", "/static/", "/media/", "/i18n/", "/jsi18n/", "/healthz")
+
+
+class WagtailAdminScriptsMiddleware:
+    """Wagtail's admin runs inline scripts (an InlinePanel's new child form and its chooser widgets come as inline
+    <script>), so /cms/ (trainers, 法制科, HR: all signed in) allows them. Every other page keeps script-src 'self'.
+    Listed right after CSPMiddleware, so it marks the response before the header is built."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.path.startswith(_CMS_PREFIX):
+            response._csp_update = {"script-src": [csp.UNSAFE_INLINE]}
+        return response
 
 
 class RequestSizeLimitMiddleware:

@@ -60,6 +60,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "org.middleware.RequestSizeLimitMiddleware",
     "csp.middleware.CSPMiddleware",
+    "org.middleware.WagtailAdminScriptsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "org.middleware.ChineseFirstLocaleMiddleware",
@@ -199,7 +200,8 @@ REQUEST_MAX_BYTES = env.int("REQUEST_MAX_BYTES", default=12 * 1024 * 1024)
 REQUEST_MAX_BYTES_EXEMPT_PREFIXES = ("/cms/", "/django-admin/")
 
 # --- Content-Security-Policy (django-csp 4) ------------------------------------
-# Scripts only from our own static files (no inline scripts or handlers anywhere, the Wagtail admin included);
+# Scripts only from our own static files (no inline scripts or handlers on any page of ours; the Wagtail admin at
+# /cms/ also allows inline scripts, which its InlinePanel forms and choosers need: org.middleware);
 # inline styles stay allowed because the Wagtail admin and a few of our templates set style attributes. No third
 # parties at all: the platform runs on a bureau's intranet (Wagtail's gravatar is switched off below).
 CONTENT_SECURITY_POLICY = {

@@ -1,4 +1,4 @@
-"""Response headers: a Content-Security-Policy without inline scripts on the site and the Wagtail admin, no inline
+"""Response headers: a Content-Security-Policy without inline scripts on the site (the Wagtail admin runs its own), no inline
 script left in our templates, and production settings that never run with DEBUG on."""
 
 import os
@@ -25,13 +25,16 @@ def policy(response) -> dict[str, list[str]]:
 @pytest.mark.django_db
 @pytest.mark.parametrize("path", ["/", "/learning/", "/cms/"])
 def test_every_page_has_a_strict_script_policy(client, path):
+    """Our pages: scripts from our static files only. The Wagtail admin also runs its own inline scripts (its
+    InlinePanel child forms and choosers need them: without, "增加 收录案例" does nothing), never eval."""
     officer = OfficerFactory()
     grant(officer.user, RoleGrant.Role.TRAINER)
     client.force_login(officer.user)
     response = client.get(path)
     assert response.status_code == 200
     directives = policy(response)
-    assert directives["script-src"] == ["'self'"]  # no 'unsafe-inline', no 'unsafe-eval', no third party
+    expected = ["'self'", "'unsafe-inline'"] if path.startswith("/cms/") else ["'self'"]
+    assert directives["script-src"] == expected  # never 'unsafe-eval', never a third party
     assert directives["object-src"] == ["'none'"] and directives["frame-ancestors"] == ["'self'"]
     assert directives["default-src"] == ["'self'"] and directives["base-uri"] == ["'self'"]
     assert response["X-Content-Type-Options"] == "nosniff"
