@@ -44,11 +44,13 @@ seed: migrate
 run: seed
 	$(BIN)/python manage.py collectstatic --noinput -v0
 	@echo "执法学堂: http://$(HOST):$(PORT)/"
-	$(BIN)/python manage.py sweep_attempts --loop 30 & sweeper=$$!; trap 'kill $$sweeper' EXIT INT TERM; \
+	$(BIN)/python manage.py sweep_attempts --loop 30 & sweeper=$$!; \
+	$(BIN)/python manage.py housekeeping --loop 60 & keeper=$$!; trap 'kill $$sweeper $$keeper' EXIT INT TERM; \
 	$(BIN)/uvicorn config.asgi:application --host $(HOST) --port $(PORT)
 
 worker: install
-	$(BIN)/python manage.py sweep_attempts --loop 30 & sweeper=$$!; trap 'kill $$sweeper' EXIT INT TERM; \
+	$(BIN)/python manage.py sweep_attempts --loop 30 & sweeper=$$!; \
+	$(BIN)/python manage.py housekeeping --loop 60 & keeper=$$!; trap 'kill $$sweeper $$keeper' EXIT INT TERM; \
 	$(BIN)/python manage.py db_worker
 
 lint: $(STAMP)
