@@ -17,7 +17,6 @@ from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.lib.utils import ImageReader
 from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from content.pdf import cjk_font
@@ -85,7 +84,7 @@ def certificate_pdf_bytes(record: CertificatePdf) -> bytes:
         title=_("行政执法证及年审记录") + f" {record.number}",
         author="执法学堂",
     )
-    qr = Image(ImageReader(io.BytesIO(qr_png(record.verify_url))), width=36 * mm, height=36 * mm)
+    qr = Image(io.BytesIO(qr_png(record.verify_url)), width=36 * mm, height=36 * mm)
     valid_for = (
         _("%(year)s 年度有效") % {"year": record.valid_for_year} if record.valid_for_year else record.status_label
     )
@@ -127,7 +126,7 @@ def certificate_pdf_bytes(record: CertificatePdf) -> bytes:
     rows += [[_p(_d(e.when), body), _p(e.what, body), _p(e.detail, body)] for e in record.events]
     if len(rows) == 1:
         rows.append([_p("—", body), _p(_("暂无记录"), body), _p("", body)])
-    history = Table(rows, colWidths=[26 * mm, 34 * mm, 114 * mm], repeatRows=1)
+    history = Table(rows, colWidths=[26 * mm, 46 * mm, 102 * mm], repeatRows=1)
     history.setStyle(
         TableStyle(
             [
