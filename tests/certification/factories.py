@@ -105,19 +105,19 @@ def credit(officer, hours, *, year: int = YEAR, category: str = "rule_of_law", r
 
 def exam(*, kind: str = Exam.Kind.ANNUAL, year: int = YEAR, title: str | None = None, pass_score="60", **kw) -> Exam:
     now = timezone.now()
-    paper = Paper.objects.create(title="试卷")
-    return Exam.objects.create(
+    fields = dict(
         title=title or f"{year}年度行政执法人员学法考试",
         kind=kind,
         year=year,
-        paper=paper,
+        paper=Paper.objects.create(title="试卷"),
         status=Exam.Status.PUBLISHED,
         opens_at=now - dt.timedelta(days=1),
         closes_at=now + dt.timedelta(days=1),
         duration_minutes=60,
         pass_score=Decimal(pass_score),
-        **kw,
     )
+    fields.update(kw)
+    return Exam.objects.create(**fields)
 
 
 def exam_attempt(
