@@ -27,16 +27,18 @@ class ExamPass:
     attempt_id: int
 
 
-def _attempts(*, officers: QuerySet | None, kind: str, year: int) -> QuerySet[Attempt]:
-    attempts = Attempt.objects.filter(exam__kind=kind, exam__year=year, exam__status=Exam.Status.PUBLISHED)
+def _attempts(*, officers: QuerySet | None, kind: str, year: int | None) -> QuerySet[Attempt]:
+    attempts = Attempt.objects.filter(exam__kind=kind, exam__status=Exam.Status.PUBLISHED)
+    if year is not None:
+        attempts = attempts.filter(exam__year=year)
     if officers is not None:
         attempts = attempts.filter(officer_id__in=officers.order_by().values("pk"))
     return attempts.order_by()
 
 
-def best_passes(*, officers: QuerySet | None, kind: str, year: int) -> dict[int, ExamPass]:
+def best_passes(*, officers: QuerySet | None, kind: str, year: int | None) -> dict[int, ExamPass]:
     """officer_id → the best passed, graded attempt (highest score, then earliest) of a published exam of this kind
-    (Exam.Kind) and year. The same rule as officer_passed_exam_kind, for many officers in one query."""
+    (Exam.Kind) and year (None: any year, e.g. the qualification exam). The same rule as officer_passed_exam_kind, for many officers in one query."""
     rows = (
         _attempts(officers=officers, kind=kind, year=year)
         .filter(state__in=GRADED_STATES, passed=True)

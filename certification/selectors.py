@@ -1,0 +1,316 @@
+"""Every non-trivial read of certification: an officer's status (card, 我的执法证), many officers' statuses (HR's
+board, lists, exports, reminders), the board itself (units × statuses rolled up the tree, 持证上岗, at risk), the
+待发证 list, and the review cycle of a year.
+
+Status is derived by certification.status.derive_status from the events, the governing cycle and today's date in
+Asia/Shanghai; eligibility comes from certification.eligibility.evaluate. Both are set-based: a fixed number of
+queries for any number of officers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from exams.models import Exam
+from exams.selectors import best_passes
+from learning.selectors import hours_status
+from org.models import Officer, Unit, User
+from org.scopes import officers_visible_to, units_visible_to
+from org.units import ancestor_paths, subtree_q
+
+from .eligibility import NO_CERTIFICATE_ROLES, Eligibility, evaluate
+from .models import Certificate, CertificateEvent, ReviewCycle
+from .status import (
+    STATUS_COLOURS,
+    STATUS_ORDER,
+    Status,
+    StatusResult,
+    derive_status,
+    governing_cycle,
+    live_events,
+    local_today,
+    reviews_by_year,
+)
+
+Kind = CertificateEvent.Kind
+
+
+def cycle_for(year: int) -> ReviewCycle | None:
+    return ReviewCycle.objects.filter(year=year).first()
+
+
+def cycles() -> list[ReviewCycle]:
+    return list(ReviewCycle.objects.order_by("year"))
+
+
+def current_cycle(*, today: dt.date | None = None) -> ReviewCycle | None:
+    """The cycle that governs today's statuses (open, in grace, about to open, or the last one)."""
+    return governing_cycle(cycles(), today or local_today())
+
+
+@dataclass
+class OfficerStatus:
+    officer: Officer
+    certificate: Certificate | None
+    status: Status
+    label: str
+    colour: str
+    valid_for_year: int | None
+    eligibility: Eligibility | None
+    last_review: CertificateEvent | None
+    events: list[CertificateEvent] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    suspended_until: dt.date | None = None
+    note: str = ""
+    cycle: ReviewCycle | None = None
+
+    @property
+    def may_enforce(self) -> bool:
+        return self.status in (Status.VALID, Status.REVIEW_DUE)
+
+    @property
+    def missing(self):
+        """The conditions the officer still lacks for the governing cycle (empty when none or not evaluated)."""
+        return self.eligibility.missing if self.eligibility else []
+
+    @property
+    def reviews(self) -> list[CertificateEvent]:
+        return [e for e in self.events if e.kind in CertificateEvent.REVIEW_KINDS]
+
+
+def _current_certificate(certs: list[Certificate], events_by_cert: dict[int, list[CertificateEvent]], today):
+    """The certificate that speaks for the officer: the latest issued one whose issue was not voided."""
+    for cert in sorted(certs, key=lambda c: (c.issued_on, c.pk), reverse=True):
+        live = live_events(events_by_cert.get(cert.pk, []), max(today, cert.issued_on))
+        if any(e.kind == Kind.ISSUED for e in live):
+            return cert
+    return certs[0] if certs else None
+
+
+def _reversal_warnings(
+    *, officers: QuerySet[Officer], chosen: dict[int, tuple[Certificate | None, list[CertificateEvent]]], today
+) -> dict[int, list[str]]:
+    """A passed review keeps its snapshot; when the officer's hours for that year have since fallen below what the
+    snapshot recorded (a ledger reversal), say so on the officer. One hours_status per reviewed year."""
+    latest_pass: dict[int, CertificateEvent] = {}
+    for officer_id, (_cert, events) in chosen.items():
+        reviews = reviews_by_year(live_events(events, today))
+        passes = [e for e in reviews.values() if e.kind == Kind.REVIEW_PASSED]
+        if passes:
+            latest_pass[officer_id] = max(passes, key=lambda e: e.year)
+    out: dict[int, list[str]] = {}
+    by_year: dict[int, list[int]] = {}
+    for officer_id, review in latest_pass.items():
+        by_year.setdefault(review.year, []).append(officer_id)
+    for year, ids in by_year.items():
+        now = hours_status(year=year, officers=officers.filter(pk__in=ids))
+        for officer_id in ids:
+            review = latest_pass[officer_id]
+            hours = next((c for c in review.evidence.get("conditions", []) if c.get("code") == "hours"), None)
+            if not hours or officer_id not in now:
+                continue
+            recorded = Decimal(hours.get("evidence", {}).get("total_earned", "0"))
+            current = now[officer_id]
+            if current.total_earned < recorded:
+                message = _("%(year)s年度年审通过后学时有冲销:年审时%(then)s学时,现为%(now)s学时(年审结论不变)") % {
+                    "year": year,
+                    "then": recorded,
+                    "now": current.total_earned,
+                }
+                if not current.met and current.has_rules:
+                    message += _(",现已不达标")
+                out.setdefault(officer_id, []).append(message)
+    return out
+
+
+def statuses(
+    *, officers: QuerySet[Officer], today: dt.date | None = None, with_warnings: bool = False
+) -> list[OfficerStatus]:
+    """The status of every officer of the queryset today (set-based: a fixed number of queries)."""
+    today = today or local_today()
+    all_cycles = cycles()
+    cycle = governing_cycle(all_cycles, today)
+    earlier = [c.year for c in all_cycles if cycle is not None and c.year < cycle.year]
+    people = list(officers.select_related("unit", "role_category", "user"))
+    ids = [o.pk for o in people]
+    officer_qs = Officer.objects.filter(pk__in=officers.order_by().values("pk"))
+    eligibility = evaluate(officers=officer_qs, year=cycle.year, today=today) if cycle else {}
+    certs: dict[int, list[Certificate]] = {}
+    for cert in Certificate.objects.filter(officer_id__in=officer_qs.values("pk")).order_by("issued_on", "pk"):
+        certs.setdefault(cert.officer_id, []).append(cert)
+    events_by_cert: dict[int, list[CertificateEvent]] = {}
+    for event in CertificateEvent.objects.filter(certificate__officer_id__in=officer_qs.values("pk")).select_related(
+        "actor"
+    ):
+        events_by_cert.setdefault(event.certificate_id, []).append(event)
+    chosen = {}
+    for officer_id in ids:
+        cert = _current_certificate(certs.get(officer_id, []), events_by_cert, today)
+        chosen[officer_id] = (cert, events_by_cert.get(cert.pk, []) if cert else [])
+    warnings = _reversal_warnings(officers=officer_qs, chosen=chosen, today=today) if with_warnings else {}
+    out = []
+    for officer in people:
+        cert, events = chosen[officer.pk]
+        elig = eligibility.get(officer.pk)
+        result: StatusResult = derive_status(
+            certificate=cert,
+            events=events,
+            cycle=cycle,
+            eligible=elig.eligible if elig else None,
+            today=today,
+            earlier_cycle_years=earlier,
+        )
+        out.append(
+            OfficerStatus(
+                officer=officer,
+                certificate=cert,
+                status=result.status,
+                label=result.label,
+                colour=result.colour,
+                valid_for_year=result.valid_for_year,
+                eligibility=elig,
+                last_review=result.last_review,
+                events=events,
+                warnings=warnings.get(officer.pk, []),
+                suspended_until=result.suspended_until,
+                note=result.note,
+                cycle=cycle,
+            )
+        )
+    return out
+
+
+def officer_status(*, officer: Officer, today: dt.date | None = None) -> OfficerStatus:
+    """One officer's status, eligibility for the governing cycle, certificate history and warnings."""
+    return statuses(officers=Officer.objects.filter(pk=officer.pk), today=today, with_warnings=True)[0]
+
+
+def officer_certificates(*, officer: Officer) -> list[Certificate]:
+    """Every certificate the officer has held, latest first, with its events (for 我的执法证)."""
+    return list(Certificate.objects.filter(officer=officer).prefetch_related("events").order_by("-issued_on", "-pk"))
+
+
+def scoped_officers(*, viewer: User, unit: Unit | None = None) -> QuerySet[Officer]:
+    """Active officers the viewer may see (HR: all; unit leader: their subtree), optionally within one subtree."""
+    officers = officers_visible_to(viewer).filter(status=Officer.Status.ACTIVE)
+    if unit is not None:
+        officers = officers.filter(subtree_q([unit]))
+    return officers
+
+
+def board(*, viewer: User, unit: Unit | None = None, today: dt.date | None = None, status: str | None = None) -> dict:
+    """HR's board for the viewer's scope (or one subtree of it): a table of units (rows, counts rolled up the tree)
+    × statuses (columns), the 持证上岗 list (on enforcement duty and may not enforce), the at-risk list with the
+    unmet conditions, and the officers of one status when `status` is given (drill-down)."""
+    today = today or local_today()
+    officers = scoped_officers(viewer=viewer, unit=unit)
+    rows_of = statuses(officers=officers, today=today)
+    units = units_visible_to(viewer)
+    if unit is not None:
+        units = units.filter(subtree_q([unit], field=""))
+    units = list(units.order_by("path"))
+    shown = {u.path for u in units}
+    counts: dict[str, dict[str, int]] = {u.path: dict.fromkeys(STATUS_ORDER, 0) for u in units}
+    for st in rows_of:
+        for path in ancestor_paths(st.officer.unit.path):
+            if path in shown:
+                counts[path][st.status] += 1
+    top_depth = min((u.depth for u in units), default=1)
+    rows = [
+        {
+            "unit": u,
+            "depth": u.depth,
+            "indent": u.depth - top_depth,
+            "counts": counts[u.path],  # status → officers of the unit and its subtree
+            "total": sum(counts[u.path].values()),
+            "may_not_enforce": sum(n for s, n in counts[u.path].items() if s not in (Status.VALID, Status.REVIEW_DUE)),
+        }
+        for u in units
+    ]
+    rows = [r for r in rows if r["total"]] or rows
+    totals = dict.fromkeys(STATUS_ORDER, 0)
+    for st in rows_of:
+        totals[st.status] += 1
+    by_unit = lambda s: (s.officer.unit.path, s.officer.employee_no)  # noqa: E731
+    return {
+        "today": today,
+        "cycle": rows_of[0].cycle if rows_of else current_cycle(today=today),
+        "columns": [{"status": s, "label": s.label, "colour": STATUS_COLOURS[s]} for s in STATUS_ORDER],
+        "units": rows,
+        "totals": [totals[s] for s in STATUS_ORDER],
+        "total": len(rows_of),
+        "on_duty_unlicensed": sorted(
+            (s for s in rows_of if s.officer.enforcement_duty and not s.may_enforce), key=by_unit
+        ),
+        "at_risk": sorted((s for s in rows_of if s.status == Status.AT_RISK), key=by_unit),
+        "officers": sorted((s for s in rows_of if status is None or s.status == status), key=by_unit),
+        "statuses": rows_of,
+    }
+
+
+def awaiting_issue(*, viewer: User, unit: Unit | None = None) -> list[Officer]:
+    """待发证: active officers in scope who passed the 行政执法资格考试 (any year) and hold no certificate that
+    still stands (none, or only revoked/expired/voided ones); 协管员 never."""
+    officers = scoped_officers(viewer=viewer, unit=unit).exclude(role_category__code__in=NO_CERTIFICATE_ROLES)
+    passed = best_passes(officers=officers, kind=Exam.Kind.QUALIFICATION, year=None)
+    if not passed:
+        return []
+    candidates = officers.filter(pk__in=list(passed)).select_related("unit", "role_category")
+    standing = {
+        s.officer.pk
+        for s in statuses(officers=candidates)
+        if s.status not in (Status.UNCERTIFIED, Status.REVOKED, Status.EXPIRED)
+    }
+    out = [o for o in candidates if o.pk not in standing]
+    for o in out:
+        o.qualification_pass = passed[o.pk]  # the exam and score, for the list
+    return sorted(out, key=lambda o: (o.unit.path, o.employee_no))
+
+
+def certificate_for_verify(*, token: str) -> Certificate | None:
+    """The certificate behind a public verify token (exact match), or None."""
+    if not token or len(token) > 64:
+        return None
+    return Certificate.objects.select_related("officer", "officer__unit").filter(verify_token=token).first()
+
+
+def certificate_status(*, certificate: Certificate, today: dt.date | None = None) -> OfficerStatus:
+    """The status of one given certificate (the verify page, the PDF): as `officer_status`, but for this
+    certificate even when the officer holds a newer one."""
+    today = today or local_today()
+    all_cycles = cycles()
+    cycle = governing_cycle(all_cycles, today)
+    earlier = [c.year for c in all_cycles if cycle is not None and c.year < cycle.year]
+    officer = certificate.officer
+    elig = (
+        evaluate(officers=Officer.objects.filter(pk=officer.pk), year=cycle.year, today=today).get(officer.pk)
+        if cycle
+        else None
+    )
+    events = list(certificate.events.select_related("actor"))
+    result = derive_status(
+        certificate=certificate,
+        events=events,
+        cycle=cycle,
+        eligible=elig.eligible if elig else None,
+        today=today,
+        earlier_cycle_years=earlier,
+    )
+    return OfficerStatus(
+        officer=officer,
+        certificate=certificate,
+        status=result.status,
+        label=result.label,
+        colour=result.colour,
+        valid_for_year=result.valid_for_year,
+        eligibility=elig,
+        last_review=result.last_review,
+        events=events,
+        suspended_until=result.suspended_until,
+        note=result.note,
+        cycle=cycle,
+    )
