@@ -26,6 +26,7 @@ urlpatterns = [
     path("", include("org.urls")),
     path("exams/", include("exams.urls")),
     path("learning/", include("learning.urls")),
+    path("", include("certification.urls")),
 ]
 
 if settings.DEBUG:

@@ -3,43 +3,18 @@ PDF, and .xlsx responses."""
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 from collections.abc import Iterable, Sequence
 
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..models import Certificate, CertificateEvent, ReviewCycle
+from ..models import Certificate, CertificateEvent
 from ..pdf import CertificatePdf, PdfEvent, certificate_pdf_bytes
-from ..status import derive_status, governing_cycle
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 Kind = CertificateEvent.Kind
-
-
-def certificate_status(certificate: Certificate, *, today: dt.date | None = None):
-    """The derived status of one certificate (it may be an officer's older one): the officer's status when it is
-    their current certificate, otherwise the same pure function over this certificate's own events."""
-    from ..selectors import officer_status
-
-    today = today or timezone.localdate()
-    current = officer_status(officer=certificate.officer, today=today)
-    if current.certificate is not None and current.certificate.pk == certificate.pk:
-        return current
-    cycles = list(ReviewCycle.objects.all())
-    cycle = governing_cycle(cycles, today)
-    eligibility = getattr(current, "eligibility", None)
-    return derive_status(
-        certificate=certificate,
-        events=list(certificate.events.all()),
-        cycle=cycle,
-        eligible=eligibility.eligible if eligibility is not None else None,
-        today=today,
-        earlier_cycle_years=[c.year for c in cycles if cycle is not None and c.year < cycle.year],
-    )
 
 
 def unmet_conditions(status) -> list:

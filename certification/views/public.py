@@ -13,9 +13,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from ..models import Certificate, Verification
+from ..models import Verification
+from ..selectors import certificate_for_verify, certificate_status
 from ..status import MAY_ENFORCE, Status
-from .common import certificate_status
 
 DEFAULT_PER_MINUTE = 30
 
@@ -91,13 +91,11 @@ def verify(request: HttpRequest, token: str) -> HttpResponse:
         response = render(request, "certification/verify_limited.html", status=429)
         response["Retry-After"] = "60"
         return _noindex(response)
-    certificate = None
-    if len(token) <= 64:
-        certificate = Certificate.objects.select_related("officer__unit").filter(verify_token=token).first()
+    certificate = certificate_for_verify(token=token)
     if certificate is None:
         return _noindex(render(request, "certification/verify_unknown.html", status=404))
     Verification.objects.create(certificate=certificate)
-    result = certificate_status(certificate)
+    result = certificate_status(certificate=certificate)
     words, colour = status_words(result)
     last_review = result.last_review
     return _noindex(
