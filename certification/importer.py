@@ -104,7 +104,9 @@ def parse(filename: str, content: bytes, *, today: dt.date, standing_numbers) ->
 
     numbers_in_file = {normalize_code(cell(raw, "number")) for _n, raw in body} - {""}
     employee_nos = {normalize_code(cell(raw, "employee_no")) for _n, raw in body} - {""}
-    officers = {o.employee_no: o for o in Officer.objects.filter(employee_no__in=employee_nos).select_related("role_category")}
+    officers = {
+        o.employee_no: o for o in Officer.objects.filter(employee_no__in=employee_nos).select_related("role_category")
+    }
     existing = {c.number: c for c in Certificate.objects.filter(number__in=numbers_in_file)}
     standing = standing_numbers([o.pk for o in officers.values()])
     report = ImportReport()
@@ -126,12 +128,19 @@ def parse(filename: str, content: bytes, *, today: dt.date, standing_numbers) ->
         elif officer is None:
             error("employee_no", _("工号 %(no)s 不存在") % {"no": employee_no})
         elif employee_no in seen_officers:
-            error("employee_no", _("工号 %(no)s 与第 %(row)s 行重复") % {"no": employee_no, "row": seen_officers[employee_no]})
+            error(
+                "employee_no",
+                _("工号 %(no)s 与第 %(row)s 行重复") % {"no": employee_no, "row": seen_officers[employee_no]},
+            )
         else:
             seen_officers[employee_no] = row_no
         name = normalize_text(cell(raw, "name")).replace(" ", "")
         if officer is not None and name and name != officer.name:
-            error("name", _("姓名“%(name)s”与工号 %(no)s 的人员“%(real)s”不符") % {"name": name, "no": employee_no, "real": officer.name})
+            error(
+                "name",
+                _("姓名“%(name)s”与工号 %(no)s 的人员“%(real)s”不符")
+                % {"name": name, "no": employee_no, "real": officer.name},
+            )
         if officer is not None and officer.role_category.code in NO_CERTIFICATE_ROLES:
             error("employee_no", _("%(name)s是协管员,不能持有行政执法证") % {"name": officer.name})
         elif officer is not None and officer.status != Officer.Status.ACTIVE:
@@ -168,7 +177,10 @@ def parse(filename: str, content: bytes, *, today: dt.date, standing_numbers) ->
         if issued_on and issued_on > today:
             error("issued_on", _("发证日期不能晚于今天"))
         if issued_on and valid_until and valid_until < issued_on:
-            error("valid_until", _("有效期至 %(until)s 早于发证日期 %(issued)s") % {"until": valid_until, "issued": issued_on})
+            error(
+                "valid_until",
+                _("有效期至 %(until)s 早于发证日期 %(issued)s") % {"until": valid_until, "issued": issued_on},
+            )
 
         values = {
             "officer": officer,
@@ -184,7 +196,11 @@ def parse(filename: str, content: bytes, *, today: dt.date, standing_numbers) ->
             if cert.officer_id != officer.pk:
                 error("number", _("证号 %(number)s 已登记在其他人员名下") % {"number": number})
             elif not errors and not _same(cert, values):
-                error("number", _("证号 %(number)s 已登记,但信息与本行不一致(证书登记后不能修改,请先作废更正)") % {"number": number})
+                error(
+                    "number",
+                    _("证号 %(number)s 已登记,但信息与本行不一致(证书登记后不能修改,请先作废更正)")
+                    % {"number": number},
+                )
             else:
                 same = cert
         if same is None and officer is not None and officer.pk in standing and number:

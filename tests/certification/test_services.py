@@ -14,7 +14,6 @@ from certification.selectors import officer_status
 from certification.services import CertificationError
 from certification.status import Status
 from org.models import AuditEntry, Officer, RoleCategory
-from tests.certification import factories as f
 from tests.factories import OfficerFactory, unit
 
 K = CertificateEvent.Kind
@@ -150,7 +149,9 @@ def test_cycle_save_validates_and_updates(world_hr):
             actor=world_hr, year=2026, window_opens=dt.date(2026, 11, 1), deadline=dt.date(2027, 1, 31), grace_days=400
         )
     assert not ReviewCycle.objects.exists()
-    services.review_cycle_save(actor=world_hr, year=2026, window_opens=dt.date(2026, 11, 1), deadline=dt.date(2027, 1, 31))
+    services.review_cycle_save(
+        actor=world_hr, year=2026, window_opens=dt.date(2026, 11, 1), deadline=dt.date(2027, 1, 31)
+    )
     cycle = services.review_cycle_save(
         actor=world_hr, year=2026, window_opens=dt.date(2026, 11, 1), deadline=dt.date(2027, 1, 15), grace_days=10
     )
@@ -160,9 +161,16 @@ def test_cycle_save_validates_and_updates(world_hr):
 def test_blocks_add_and_lift(world_hr, officer):
     with pytest.raises(CertificationError, match="结束日期不能早于开始日期"):
         services.review_block_add(
-            actor=world_hr, officer=officer, kind="discipline", reason="记过", starts_on=TODAY, ends_on=dt.date(2026, 1, 1)
+            actor=world_hr,
+            officer=officer,
+            kind="discipline",
+            reason="记过",
+            starts_on=TODAY,
+            ends_on=dt.date(2026, 1, 1),
         )
-    block = services.review_block_add(actor=world_hr, officer=officer, kind="discipline", reason="记过", starts_on=TODAY)
+    block = services.review_block_add(
+        actor=world_hr, officer=officer, kind="discipline", reason="记过", starts_on=TODAY
+    )
     services.review_block_lift(actor=world_hr, block=block, reason="处分期满", lifted_on=dt.date(2026, 11, 20))
     with pytest.raises(CertificationError, match="已于2026-11-20解除"):
         services.review_block_lift(actor=world_hr, block=block, reason="again")
