@@ -122,3 +122,66 @@ def test_awaiting_issue_lists_qualified_without_certificate(bureau):
     assert selectors.awaiting_issue(viewer=bureau["leader"].user) == []
     f.certificate(bureau["recruit"], issued_on=dt.date(2026, 11, 1))
     assert selectors.awaiting_issue(viewer=bureau["hr"]) == []
+
+
+def test_status_frame_equals_the_status_function_on_random_histories(db, world_hr):
+    """The vectorised status (benchmark, board totals) and derive_status agree on every officer and day."""
+    import random
+
+    from certification.selectors import status_frame
+
+    rng = random.Random(20261130)
+    f.cycle(2025)
+    f.cycle(2026)
+    f.hour_rule(category="rule_of_law", hours="40")
+    annual = f.exam()
+    team = unit(f"{BUREAU}/执法三中队")
+    K = CertificateEvent.Kind
+    for i in range(40):
+        role = "auxiliary" if i == 39 else "enforcer"
+        o = OfficerFactory(unit=team, role_category=RoleCategory.objects.get(code=role))
+        if rng.random() < 0.5:
+            f.credit(o, rng.choice([20, 40, 45]))
+        if rng.random() < 0.5:
+            f.exam_attempt(annual, o)
+        if rng.random() < 0.1:
+            continue  # uncertified
+        issued = rng.choice([dt.date(2023, 5, 1), dt.date(2024, 3, 1), dt.date(2026, 4, 1), dt.date(2026, 12, 1)])
+        cert = f.certificate(o, issued_on=issued, valid_until=rng.choice([None, None, dt.date(2026, 12, 31)]))
+        if rng.random() < 0.6:
+            f.review(cert, 2025, passed=rng.random() < 0.8, on=dt.date(2025, 12, 1))
+        if rng.random() < 0.4:
+            f.review(cert, 2026, passed=rng.random() < 0.7, on=dt.date(2026, 11, rng.randint(2, 28)))
+        if rng.random() < 0.2:
+            start = dt.date(2026, rng.randint(6, 12), 1)
+            f.event(cert, K.SUSPENDED, effective_on=start, ends_on=rng.choice([None, start + dt.timedelta(days=20)]))
+            if rng.random() < 0.5:
+                f.event(cert, K.REINSTATED, effective_on=start + dt.timedelta(days=10))
+        if rng.random() < 0.1:
+            revoked = f.event(cert, K.REVOKED, effective_on=dt.date(2026, 9, 1), reason="注销")
+            if rng.random() < 0.5:
+                f.event(cert, K.VOIDED, effective_on=dt.date(2026, 9, 2), voids=revoked, reason="误录")
+        if rng.random() < 0.05:
+            f.event(cert, K.VOIDED, effective_on=issued, voids=cert.events.get(kind=K.ISSUED), reason="录错")
+        if rng.random() < 0.1:
+            f.certificate(o, issued_on=dt.date(2026, 10, 1))  # a second certificate
+    officers = Officer.objects.filter(unit=team)
+    seen: set[str] = set()
+    for today in [
+        dt.date(2026, 6, 1),
+        dt.date(2026, 10, 15),
+        dt.date(2026, 11, 15),
+        dt.date(2027, 2, 10),
+        dt.date(2027, 3, 3),
+        dt.date(2027, 5, 1),
+    ]:
+        objects = {s.officer.pk: s for s in selectors.statuses(officers=officers, today=today)}
+        frame = status_frame(officers=officers, today=today).set_index("officer_id")
+        for officer_id, st in objects.items():
+            row = frame.loc[officer_id]
+            assert row["status"] == st.status, (today, officer_id, st.status, row["status"])
+            expected_year = st.valid_for_year
+            got = None if row["valid_for_year"] != row["valid_for_year"] else int(row["valid_for_year"])
+            assert got == expected_year, (today, officer_id, st.status, expected_year, got)
+        seen.update(frame["status"])
+    assert len(seen) >= 7, seen  # every state but one shows up somewhere
