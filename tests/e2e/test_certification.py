@@ -50,7 +50,8 @@ def test_hr_reviews_a_squad_officer_downloads_pdf_phone_verifies(page, live_serv
     login_with_totp(page, live_server, "HR0001", PASSWORD, HR_SECRET)
     page.get_by_role("link", name="执法资格", exact=True).first.click()
     page.wait_for_url("**/hr/certification/")
-    assert "张伟" in page.locator("#at-risk").inner_text() or "张伟" not in page.locator("#unlicensed").inner_text()
+    assert "王芳" in page.locator("#at-risk").inner_text()  # lacks hours and the exam
+    assert "张伟" not in page.locator("#unlicensed").inner_text()  # 待年审: may enforce
     page.get_by_role("link", name="批量年审").click()
     page.wait_for_url("**/hr/certification/run/")
     page.select_option("select[name=unit]", str(squad["squad"].pk))
@@ -76,6 +77,7 @@ def test_hr_reviews_a_squad_officer_downloads_pdf_phone_verifies(page, live_serv
     card.get_by_role("link", name="我的执法证").click()
     page.wait_for_url("**/me/certificate/")
     assert f"{year} 年度年审通过" in page.locator("#history").inner_text()
+    page.screenshot(path="/tmp/e2e-cert-mine-phone.png", full_page=True)
     with page.expect_download() as download_info:
         page.locator("#download-pdf").click()
     pdf = download_info.value
@@ -91,12 +93,18 @@ def test_hr_reviews_a_squad_officer_downloads_pdf_phone_verifies(page, live_serv
     assert "有效" in page.locator("#verify-status").inner_text()
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     assert Verification.objects.filter(certificate__officer=ready).count() == 1
+    page.screenshot(path="/tmp/e2e-cert-verify-phone.png", full_page=True)
 
 
 def test_board_has_no_horizontal_scroll_on_a_phone(page, live_server, login_with_totp, squad):
     login_with_totp(page, live_server, "HR0001", PASSWORD, HR_SECRET)
-    for path in ("/hr/certification/", "/hr/certification/officers/", f"/hr/certification/officers/{squad['ready'].pk}/"):
+    for path in (
+        "/hr/certification/",
+        "/hr/certification/officers/",
+        f"/hr/certification/officers/{squad['ready'].pk}/",
+    ):
         page.goto(f"{live_server.url}{path}")
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), path
     page.goto(f"{live_server.url}/hr/certification/")
     assert page.locator("#unit-counts").is_visible()
+    page.screenshot(path="/tmp/e2e-cert-board-phone.png", full_page=True)
