@@ -11,8 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import ReviewBlock
 from .status import Status
+from .xlsx import MAX_BYTES as MAX_IMPORT_BYTES
 
-MAX_IMPORT_BYTES = 10 * 1024 * 1024
 YEAR_MIN, YEAR_MAX = 2000, 2100
 
 
@@ -121,7 +121,7 @@ class ImportForm(forms.Form):
         if not upload.name.lower().endswith(".xlsx"):
             raise forms.ValidationError(_("只支持 .xlsx 文件。"))
         if upload.size > MAX_IMPORT_BYTES:
-            raise forms.ValidationError(_("文件超过 10MB。"))
+            raise forms.ValidationError(_("文件过大(上限 %(mb)s MB)。") % {"mb": MAX_IMPORT_BYTES // (1024 * 1024)})
         return upload
 
 

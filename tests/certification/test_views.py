@@ -271,3 +271,61 @@ def test_cycle_edit_hr_only(client, world):  # noqa: F811
     assert cycle.deadline == dt.date(2028, 1, 31) and not cycle.requires_training_days
     bad = {**data, "deadline": "2027-10-01"}
     assert client.post(reverse("certification:cycles"), bad).status_code == 400
+
+
+def _xlsx(rows: list[list]) -> bytes:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    for row in rows:
+        workbook.active.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def test_import_upload_preview_confirm(client, world):  # noqa: F811
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    url = reverse("certification:import")
+    header = ["工号", "姓名", "证号", "发证机关", "发证日期"]
+    good = _xlsx([header, [world.a1.employee_no, world.a1.name, "测执IMP001", "测试区人民政府", "2025-03-01"]])
+    _login(client, world.leader)
+    assert client.post(url, {"file": SimpleUploadedFile("c.xlsx", good)}).status_code == 403
+    _login(client, world.hr)
+    preview = client.post(url, {"file": SimpleUploadedFile("c.xlsx", good)})
+    assert preview.status_code == 200
+    assert 'id="preview"' in preview.content.decode()
+    assert not Certificate.objects.filter(number="测执IMP001").exists()  # the preview writes nothing
+    token = preview.context["token"]
+    response = client.post(url, {"token": token, "confirm": "1"})
+    assert response.status_code == 302
+    assert Certificate.objects.get(number="测执IMP001").officer == world.a1
+    # a stale or foreign token is refused without writing
+    assert client.post(url, {"token": "nope", "confirm": "1"}).status_code == 302
+
+
+def test_import_bad_rows_are_listed_with_row_and_column(client, world):  # noqa: F811
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    _login(client, world.hr)
+    bad = _xlsx(
+        [
+            ["工号", "姓名", "证号", "发证机关", "发证日期"],
+            ["NOBODY", "某人", "测执BAD001", "测试区人民政府", "2025-03-01"],
+        ]
+    )
+    response = client.post(reverse("certification:import"), {"file": SimpleUploadedFile("c.xlsx", bad)})
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert 'id="import-errors"' in body and "工号" in body
+    assert not Certificate.objects.filter(number="测执BAD001").exists()
+    not_excel = client.post(reverse("certification:import"), {"file": SimpleUploadedFile("c.txt", b"x")})
+    assert not_excel.status_code == 400
+
+
+def test_export_all_certificates_scoped(client, world, certs):  # noqa: F811
+    _login(client, world.leader)
+    rows = _xlsx_rows(client.get(reverse("certification:export")))
+    numbers = {r[2] for r in rows[1:]}
+    assert certs[world.a1].number in numbers and certs[world.b1].number not in numbers
