@@ -217,20 +217,26 @@ def scoped_officers(*, viewer: User, unit: Unit | None = None) -> QuerySet[Offic
 def board(*, viewer: User, unit: Unit | None = None, today: dt.date | None = None, status: str | None = None) -> dict:
     """HR's board for the viewer's scope (or one subtree of it): a table of units (rows, counts rolled up the tree)
     × statuses (columns), the 持证上岗 list (on enforcement duty and may not enforce), the at-risk list with the
-    unmet conditions, and the officers of one status when `status` is given (drill-down)."""
+    unmet conditions, and the officers of one status when `status` is given (drill-down). Counts come from the
+    vectorised `status_frame`; only the listed officers are built as objects (with their conditions)."""
     today = today or local_today()
     officers = scoped_officers(viewer=viewer, unit=unit)
-    rows_of = statuses(officers=officers, today=today)
+    frame = status_frame(officers=officers, today=today)
+    people = pd.DataFrame.from_records(
+        list(officers.order_by().values_list("pk", "unit__path", "enforcement_duty")),
+        columns=["officer_id", "unit_path", "enforcement_duty"],
+    )
+    frame = frame[["officer_id", "status"]].merge(people, on="officer_id", how="inner")
     units = units_visible_to(viewer)
     if unit is not None:
         units = units.filter(subtree_q([unit], field=""))
     units = list(units.order_by("path"))
     shown = {u.path for u in units}
     counts: dict[str, dict[str, int]] = {u.path: dict.fromkeys(STATUS_ORDER, 0) for u in units}
-    for st in rows_of:
-        for path in ancestor_paths(st.officer.unit.path):
-            if path in shown:
-                counts[path][st.status] += 1
+    for (path, st), n in frame.groupby(["unit_path", "status"]).size().items():
+        for ancestor in ancestor_paths(path):
+            if ancestor in shown:
+                counts[ancestor][Status(st)] += int(n)
     top_depth = min((u.depth for u in units), default=1)
     rows = [
         {
@@ -244,23 +250,23 @@ def board(*, viewer: User, unit: Unit | None = None, today: dt.date | None = Non
         for u in units
     ]
     rows = [r for r in rows if r["total"]] or rows
-    totals = dict.fromkeys(STATUS_ORDER, 0)
-    for st in rows_of:
-        totals[st.status] += 1
+    totals = frame["status"].value_counts().to_dict()
+    may_not = ~frame["status"].isin([Status.VALID, Status.REVIEW_DUE])
+    unlicensed_ids = set(frame.loc[frame["enforcement_duty"].astype(bool) & may_not, "officer_id"])
+    at_risk_ids = set(frame.loc[frame["status"] == Status.AT_RISK, "officer_id"])
+    drill_ids = set(frame.loc[frame["status"] == status, "officer_id"]) if status else set()
+    listed = statuses(officers=Officer.objects.filter(pk__in=unlicensed_ids | at_risk_ids | drill_ids), today=today)
     by_unit = lambda s: (s.officer.unit.path, s.officer.employee_no)  # noqa: E731
     return {
         "today": today,
-        "cycle": rows_of[0].cycle if rows_of else current_cycle(today=today),
+        "cycle": current_cycle(today=today),
         "columns": [{"status": s, "label": s.label, "colour": STATUS_COLOURS[s]} for s in STATUS_ORDER],
         "units": rows,
-        "totals": [totals[s] for s in STATUS_ORDER],
-        "total": len(rows_of),
-        "on_duty_unlicensed": sorted(
-            (s for s in rows_of if s.officer.enforcement_duty and not s.may_enforce), key=by_unit
-        ),
-        "at_risk": sorted((s for s in rows_of if s.status == Status.AT_RISK), key=by_unit),
-        "officers": sorted((s for s in rows_of if status is None or s.status == status), key=by_unit),
-        "statuses": rows_of,
+        "totals": [int(totals.get(s, 0)) for s in STATUS_ORDER],
+        "total": len(frame),
+        "on_duty_unlicensed": sorted((s for s in listed if s.officer.pk in unlicensed_ids), key=by_unit),
+        "at_risk": sorted((s for s in listed if s.officer.pk in at_risk_ids), key=by_unit),
+        "officers": sorted((s for s in listed if s.officer.pk in drill_ids), key=by_unit),
     }
 
 

@@ -113,7 +113,8 @@ def test_board_of_a_unit_leader_is_their_subtree_only(bureau):
     data = selectors.board(viewer=bureau["leader"].user, today=TODAY)
     paths = {r["unit"].full_path for r in data["units"]}
     assert f"{BUREAU}/执法二中队" not in paths and BUREAU not in paths
-    assert {s.officer.name for s in data["statuses"]} == {"张伟", "王芳", "李强", "王建国"}
+    assert data["total"] == 4  # 张伟, 王芳, 李强 and the leader himself
+    assert {s.officer.name for s in data["on_duty_unlicensed"]} == {"王芳"}
 
 
 def test_awaiting_issue_lists_qualified_without_certificate(bureau):
