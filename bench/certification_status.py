@@ -534,6 +534,36 @@ def bench(repeat: int) -> dict:
     out["selector"] = timed(selector, repeat)
     out["baseline"] = timed(baseline, repeat)
     out["counts"] = out["frame"]["status"].value_counts().to_dict()
+    # Where the time goes: the pieces status_frame is made of, each alone.
+    from exams.models import Exam
+    from exams.selectors import passes_frame
+    from learning.selectors import hours_status_frame
+
+    def ledger_group_by():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT officer_id, category_code, SUM(hours) FROM learning_creditentry WHERE year = %s "
+                "GROUP BY officer_id, category_code",
+                [cycle.year],
+            )
+            cursor.fetchall()
+
+    out["pieces"] = {
+        "ledger GROUP BY alone (SQL, rows fetched)": timed(ledger_group_by, repeat),
+        "learning hours_status_frame": timed(lambda: hours_status_frame(year=cycle.year, officers=everyone), repeat),
+        "exams passes_frame": timed(
+            lambda: passes_frame(officers=everyone, kind=Exam.Kind.ANNUAL, year=cycle.year), repeat
+        ),
+    }
+    if os.environ.get("BENCH_PROFILE"):
+        import cProfile
+        import pstats
+
+        profiler = cProfile.Profile()
+        profiler.enable()
+        status_frame(officers=everyone, today=TODAY)
+        profiler.disable()
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
     sample = list(Officer.objects.order_by("?")[:50])
     singles = []
     for officer in sample:
@@ -590,6 +620,8 @@ def main() -> None:
             f"hand-written SQL (same statuses):        p50 {statistics.median(base):.2f} s, p95 {pct(base, 95):.2f} s"
         )
         print(f"ratio status_frame / SQL: {statistics.median(sel) / statistics.median(base):.2f}")
+        for name, values in r["pieces"].items():
+            print(f"  piece: {name}: p50 {statistics.median(values):.2f} s, p95 {pct(values, 95):.2f} s")
         print(
             f"officer_status (one officer): p50 {statistics.median(r['single']) * 1000:.1f} ms, "
             f"p95 {pct(r['single'], 95) * 1000:.1f} ms"
