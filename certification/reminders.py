@@ -296,6 +296,27 @@ def remind_now(*, actor: User, unit: Unit | None = None, today: date | None = No
     return report
 
 
-def reminders_for(*, user: User, limit: int = 10) -> list[ReminderLog]:
-    """The user's recent reminders (notices are pushed, not stored: the log is what the pages show)."""
-    return list(ReminderLog.objects.filter(user=user).order_by("-sent_at")[:limit])
+def reminders_for(*, user: User, limit: int = 10) -> list[dict]:
+    """The user's recent reminders (notices are pushed, not stored: the log is what the pages show), each as
+    {"sent_at", "text", "url"}: the message as sent, or a short line rebuilt from the key."""
+    return [
+        {"sent_at": log.sent_at, "text": getattr(log, "text", "") or _describe(log), "url": getattr(log, "url", "")}
+        for log in ReminderLog.objects.filter(user=user).order_by("-sent_at")[:limit]
+    ]
+
+
+def _describe(log: ReminderLog) -> str:
+    parts = log.key.split(":")  # cert:<year>:<step>:<kind>:<id>
+    step = parts[2] if len(parts) > 2 else ""
+    if log.kind == "weekly":
+        return _("%(year)s 年度年审周报") % {"year": log.year}
+    if log.kind == "digest":
+        return _("%(year)s 年度年审:所辖单位尚未满足年审条件的人员名单") % {"year": log.year}
+    if step == "window":
+        return _("%(year)s 年度执法证年审已开始,请查看尚未满足的条件。") % {"year": log.year}
+    if step.startswith("d") and step[1:].isdigit():
+        return _("距 %(year)s 年度执法证年审截止还有 %(days)s 天,请尽快完成尚未满足的条件。") % {
+            "year": log.year,
+            "days": step[1:],
+        }
+    return _("人事提醒:请尽快完成 %(year)s 年度执法证年审的条件。") % {"year": log.year}

@@ -217,3 +217,15 @@ def test_two_workers_at_once_send_each_reminder_once(postgres_only, mfa_user):
     assert sum(r.skipped for r in reports) == 5
     assert ReminderLog.objects.count() == 5
     assert len(mail.outbox) == 5
+
+
+def test_officer_sees_the_reminder_on_the_page(bureau, client):
+    from django.urls import reverse
+
+    reminders_run(today=WINDOW_DAY)
+    a = bureau["at_risk"]
+    client.force_login(a.user)
+    page = client.get(reverse("certification:mine")).content.decode()
+    section = page.split('id="my-reminders"')[1]
+    assert "2026 年度执法证年审已开始" in section
+    assert "暂无提醒" not in section
