@@ -14,7 +14,8 @@ from decimal import Decimal
 
 import numpy as np
 import pandas as pd
-from django.db.models import QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
+from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext as _
 
 from exams.models import Exam
@@ -350,25 +351,36 @@ def status_frame(*, officers: QuerySet[Officer], today: dt.date | None = None) -
     else:
         frame = pd.DataFrame({"officer_id": pd.Series(list(officer_qs.values_list("pk", flat=True)), dtype="int64")})
         frame["eligible"] = True
+    # Dates are compared in the database (booleans come back, not 240,000 parsed dates) and rows come back in the
+    # order the rules need, so nothing below parses or sorts a date.
     certs = pd.DataFrame.from_records(
         list(
             Certificate.objects.filter(officer_id__in=officer_qs.values("pk"))
-            .order_by()
-            .values_list("pk", "officer_id", "issued_on", "valid_until")
+            .order_by("officer_id", "issued_on", "pk")
+            .annotate(
+                not_future=ExpressionWrapper(Q(issued_on__lte=today), output_field=BooleanField()),
+                out_of_validity=ExpressionWrapper(Q(valid_until__lt=today), output_field=BooleanField()),
+                issue_year=ExtractYear("issued_on"),
+            )
+            .values_list("pk", "officer_id", "not_future", "out_of_validity", "issue_year")
         ),
-        columns=["certificate_id", "officer_id", "issued_on", "valid_until"],
+        columns=["certificate_id", "officer_id", "not_future", "out_of_validity", "issue_year"],
     )
+    certs["rank"] = np.arange(len(certs))
+    for column in ("not_future", "out_of_validity"):
+        certs[column] = certs[column].fillna(False).astype(bool)
     events = pd.DataFrame.from_records(
         list(
             CertificateEvent.objects.filter(
                 certificate__officer_id__in=officer_qs.values("pk"), effective_on__lte=today
             )
-            .order_by()
-            .values_list(
-                "pk", "certificate_id", "kind", "year", "seq", "effective_on", "ends_on", "voids_id", "created_at"
+            .order_by("effective_on", "created_at", "pk")  # the order derive_status reads events in
+            .annotate(
+                in_force=ExpressionWrapper(Q(ends_on__isnull=True) | Q(ends_on__gte=today), output_field=BooleanField())
             )
+            .values_list("pk", "certificate_id", "kind", "year", "seq", "voids_id", "in_force")
         ),
-        columns=["id", "certificate_id", "kind", "year", "seq", "effective_on", "ends_on", "voids_id", "created_at"],
+        columns=["id", "certificate_id", "kind", "year", "seq", "voids_id", "in_force"],
     )
     voided = set(events.loc[events["kind"] == Kind.VOIDED, "voids_id"].dropna().astype("int64"))
     live = events[(events["kind"] != Kind.VOIDED) & ~events["id"].isin(voided)]
@@ -380,30 +392,27 @@ def status_frame(*, officers: QuerySet[Officer], today: dt.date | None = None) -
     ever_issued = set(events.loc[events["kind"] == Kind.ISSUED, "certificate_id"])
     certs["issued_live"] = (
         certs["certificate_id"].isin(certs_with(Kind.ISSUED)) | ~certs["certificate_id"].isin(ever_issued)
-    ) & (certs["issued_on"] <= today)
-    certs = certs.sort_values(["officer_id", "issued_live", "issued_on", "certificate_id"])
+    ) & certs["not_future"]
+    certs = certs.sort_values(["officer_id", "issued_live", "rank"])
     current = certs.drop_duplicates("officer_id", keep="last").copy()
 
     reviews = live[live["kind"].isin([Kind.REVIEW_PASSED, Kind.REVIEW_FAILED])]
-    standing = reviews.sort_values("seq").drop_duplicates(["certificate_id", "year"], keep="last")
+    standing = reviews.sort_values("seq", kind="stable").drop_duplicates(["certificate_id", "year"], keep="last")
     passed = standing[standing["kind"] == Kind.REVIEW_PASSED]
     last_passed = passed.groupby("certificate_id")["year"].max()
     current["last_passed"] = current["certificate_id"].map(last_passed)
 
-    susp = live[live["kind"].isin([Kind.SUSPENDED, Kind.REINSTATED])].sort_values(["effective_on", "created_at", "id"])
-    last_susp = susp.drop_duplicates("certificate_id", keep="last")
-    in_force = last_susp[
-        (last_susp["kind"] == Kind.SUSPENDED) & (last_susp["ends_on"].isna() | (last_susp["ends_on"] >= today))
-    ]
+    # the last suspension or reinstatement decides (events are in recorded order)
+    last_susp = live[live["kind"].isin([Kind.SUSPENDED, Kind.REINSTATED])].drop_duplicates(
+        "certificate_id", keep="last"
+    )
+    in_force = last_susp[(last_susp["kind"] == Kind.SUSPENDED) & last_susp["in_force"].fillna(False).astype(bool)]
 
     cid = current["certificate_id"]
     current["revoked"] = cid.isin(certs_with(Kind.REVOKED))
-    current["expired"] = cid.isin(certs_with(Kind.EXPIRED)) | (
-        current["valid_until"].notna() & (current["valid_until"] < today)
-    )
+    current["expired"] = cid.isin(certs_with(Kind.EXPIRED)) | current["out_of_validity"]
     current["suspended"] = cid.isin(set(in_force["certificate_id"]))
-    current["issue_year"] = current["issued_on"].map(lambda d: d.year).astype("int64")
-    frame = frame.merge(current.drop(columns=["issued_on", "valid_until"]), on="officer_id", how="left")
+    frame = frame.merge(current.drop(columns=["not_future", "out_of_validity", "rank"]), on="officer_id", how="left")
     has_cert = frame["certificate_id"].notna()
     issued_ok = has_cert & frame["issued_live"].fillna(False).astype(bool)
     flags = {k: frame[k].fillna(False).astype(bool) for k in ("revoked", "expired", "suspended")}
