@@ -25,12 +25,23 @@ def unmet_conditions(status) -> list:
 class StatusRow:
     """An OfficerStatus for a list, with its unmet conditions at hand for the template."""
 
-    def __init__(self, status):
+    def __init__(self, status, *, year: int | None = None):
         self._status = status
         self.unmet = unmet_conditions(status)
+        self.year = year
+        self.year_review = year_review(status, year) if year else None
 
     def __getattr__(self, name):
         return getattr(self._status, name)
+
+
+def year_review(status, year: int) -> CertificateEvent | None:
+    """The standing review of `year` on the officer's certificate (voided ones excluded), or None."""
+    from django.utils import timezone
+
+    from ..status import live_events, reviews_by_year
+
+    return reviews_by_year(live_events(status.events, timezone.localdate())).get(year)
 
 
 def event_lines(events: Iterable[CertificateEvent]) -> list[dict]:

@@ -38,7 +38,7 @@ from ..forms import (
 from ..models import Certificate, CertificateEvent, ReviewBlock, ReviewCycle
 from ..reminders import remind_now
 from ..status import STATUS_COLOURS, STATUS_ORDER, Status
-from .common import StatusRow, event_lines, pdf_response, unmet_conditions, xlsx_response
+from .common import StatusRow, event_lines, pdf_response, unmet_conditions, xlsx_response, year_review
 
 PAGE_SIZE = 100
 _IMPORT_UPLOAD = "certificate_upload"
@@ -98,7 +98,7 @@ def _scoped_officers(request: HttpRequest, unit: Unit | None, q: str = ""):
     return officers.select_related("unit", "role_category", "user")
 
 
-def _status_rows_xlsx(*, filename: str, sheet: str, rows: list) -> HttpResponse:
+def _status_rows_xlsx(*, filename: str, sheet: str, rows: list, year: int | None = None) -> HttpResponse:
     headers = [
         _("工号"),
         _("姓名"),
@@ -111,6 +111,8 @@ def _status_rows_xlsx(*, filename: str, sheet: str, rows: list) -> HttpResponse:
         _("最近年审"),
         _("未满足条件"),
     ]
+    if year:
+        headers.append(_("%(year)s 年审") % {"year": year})
 
     def line(r):
         o = r.officer
@@ -125,9 +127,15 @@ def _status_rows_xlsx(*, filename: str, sheet: str, rows: list) -> HttpResponse:
             r.valid_for_year or "",
             r.last_review.effective_on if r.last_review else "",
             ";".join(f"{c.label}:{c.detail}" if c.detail else str(c.label) for c in unmet_conditions(r)),
-        ]
+        ] + ([_review_words(year_review(r, year))] if year else [])
 
     return xlsx_response(filename=filename, sheet=sheet, headers=headers, rows=(line(r) for r in rows))
+
+
+def _review_words(event) -> str:
+    if event is None:
+        return _("未审")
+    return _("通过") if event.kind == CertificateEvent.Kind.REVIEW_PASSED else _("未通过")
 
 
 # --- the board ------------------------------------------------------------------------------------------------
@@ -182,15 +190,27 @@ def officer_list(request: HttpRequest) -> HttpResponse:
     rows = selectors.statuses(officers=_scoped_officers(request, f["unit"], f["q"]))
     if f["status"]:
         rows = [r for r in rows if r.status == f["status"]]
+    rows = [StatusRow(r, year=f["year"]) for r in rows]
+    review = request.GET.get("review", "")
+    if review in REVIEW_FILTERS:
+        rows = [r for r in rows if REVIEW_FILTERS[review](r.year_review)]
     rows.sort(key=lambda r: (STATUS_ORDER.index(r.status), r.officer.unit.path, r.officer.employee_no))
     if request.GET.get("export") == "xlsx":
-        return _status_rows_xlsx(filename="certification-officers.xlsx", sheet=_("人员"), rows=rows)
-    page = Paginator([StatusRow(r) for r in rows], PAGE_SIZE).get_page(request.GET.get("page"))
+        return _status_rows_xlsx(filename="certification-officers.xlsx", sheet=_("人员"), rows=rows, year=f["year"])
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "certification/officer_list.html",
-        {**f, "page": page, "total": len(rows), "may_write": has(request.user, "hr")},
+        {**f, "page": page, "total": len(rows), "may_write": has(request.user, "hr"), "review": review},
     )
+
+
+# The officer list's 年审结果 filter for the chosen year: passed, failed, or not reviewed (standing review only).
+REVIEW_FILTERS = {
+    "passed": lambda e: e is not None and e.kind == CertificateEvent.Kind.REVIEW_PASSED,
+    "failed": lambda e: e is not None and e.kind == CertificateEvent.Kind.REVIEW_FAILED,
+    "none": lambda e: e is None,
+}
 
 
 @role_required("hr_pages")

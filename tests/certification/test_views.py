@@ -329,3 +329,23 @@ def test_export_all_certificates_scoped(client, world, certs):  # noqa: F811
     rows = _xlsx_rows(client.get(reverse("certification:export")))
     numbers = {r[2] for r in rows[1:]}
     assert certs[world.a1].number in numbers and certs[world.b1].number not in numbers
+
+
+def test_officer_list_filters_by_review_result_of_a_year(client, world, certs):  # noqa: F811
+    f.review(certs[world.a1], 2025, on=dt.date(2025, 11, 20))
+    f.review(certs[world.a2], 2025, passed=False, on=dt.date(2025, 11, 20))
+    _login(client, world.hr)
+    url = reverse("certification:officer_list")
+
+    def names(**params):
+        body = client.get(url, {"year": 2025, **params}).content.decode()
+        listed = body.split('id="officer-table"')[1].split("</ul>")[0]
+        return {o.name for o in (world.a1, world.a2, world.b1) if o.name in listed}
+
+    assert names(review="passed") == {world.a1.name}
+    assert names(review="failed") == {world.a2.name}
+    assert names(review="none") == {world.b1.name}
+    assert names() == {world.a1.name, world.a2.name, world.b1.name}
+    rows = _xlsx_rows(client.get(url, {"year": 2025, "export": "xlsx"}))
+    assert rows[0][-1] == "2025 年审"
+    assert {r[1]: r[-1] for r in rows[1:]}[world.a1.name] == "通过"
