@@ -144,7 +144,7 @@ def _review_words(event) -> str:
 @role_required("hr_pages")
 def board(request: HttpRequest) -> HttpResponse:
     f = _filters(request)
-    data = selectors.board(viewer=request.user, unit=f["unit"])
+    data = selectors.board(viewer=request.user, unit=f["unit"], status=f["status"] or None)
     export = request.GET.get("export")
     if export in ("unlicensed", "at_risk"):
         rows = data["on_duty_unlicensed"] if export == "unlicensed" else data["at_risk"]
@@ -176,6 +176,8 @@ def board(request: HttpRequest) -> HttpResponse:
                 for r in data["units"]
             ],
             "unlicensed": [StatusRow(r) for r in data["on_duty_unlicensed"]],
+            "drill": [StatusRow(r) for r in data.get("officers", [])] if f["status"] else [],
+            "status_label": Status(f["status"]).label if f["status"] else "",
             "at_risk": [StatusRow(r) for r in data["at_risk"]],
             "columns": [(s, s.label, STATUS_COLOURS[s]) for s in STATUS_ORDER],
             "may_write": has(request.user, "hr"),

@@ -349,3 +349,12 @@ def test_officer_list_filters_by_review_result_of_a_year(client, world, certs): 
     rows = _xlsx_rows(client.get(url, {"year": 2025, "export": "xlsx"}))
     assert rows[0][-1] == "2025 年审"
     assert {r[1]: r[-1] for r in rows[1:]}[world.a1.name] == "通过"
+
+
+def test_board_status_filter_drills_down(client, world, certs):  # noqa: F811
+    f.event(certs[world.a2], Kind.REVOKED, effective_on=dt.date(2026, 1, 5), reason="调离")
+    _login(client, world.leader)
+    body = client.get(BOARD, {"status": "revoked"}).content.decode()
+    drill = body.split('id="drill-down"')[1].split("</section>")[0]
+    assert world.a2.name in drill and world.a1.name not in drill
+    assert 'id="drill-down"' not in client.get(BOARD).content.decode()
