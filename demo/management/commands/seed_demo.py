@@ -23,7 +23,11 @@ class Command(BaseCommand):
         self.stdout.write(_("题库:%(n)s 道试题(本次新增 %(c)s 道)。") % {"n": exams_result["total"], "c": exams_result["created"]})
         self.stdout.write(
             _("执法证:%(n)s 张;待发证 %(q)s 人;今日提醒 %(r)s 条。")
-            % {"n": cert_result.get("certificates", 0), "q": cert_result.get("qualified", 0), "r": cert_result.get("reminders", 0)}
+            % {
+                "n": cert_result.get("certificates", 0),
+                "q": cert_result.get("qualified", 0),
+                "r": cert_result.get("reminders", 0),
+            }
         )
         self.stdout.write(_("演示账号(密码均为 %(pw)s):") % {"pw": org_seed.DEMO_PASSWORD})
         officer_label, phone_label = _("执法人员"), _("也可用手机号")
