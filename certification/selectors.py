@@ -345,7 +345,7 @@ def status_frame(*, officers: QuerySet[Officer], today: dt.date | None = None) -
     today = today or local_today()
     all_cycles = cycles()
     cycle = governing_cycle(all_cycles, today)
-    officer_qs = Officer.objects.filter(pk__in=officers.order_by().values("pk"))
+    officer_qs = officers.order_by()  # the caller's queryset as is: no extra nested IN (SELECT …) around the ledger
     if cycle is not None:
         frame = evaluate_frame(officers=officer_qs, year=cycle.year, today=today)
     else:
