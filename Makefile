@@ -48,17 +48,17 @@ seed: migrate
 run: seed
 	$(BIN)/python manage.py collectstatic --noinput -v0
 	@echo "执法学堂: http://$(HOST):$(PORT)/"
-	@# Stopping the server (Ctrl-C = INT, or TERM) is not an error: stop the sweeper too and end with status 0.
+	@# Stopping the server (Ctrl-C = INT, or TERM) is not an error: stop the housekeeping loop too and end with status 0.
 	@# The programs keep stderr (fd 3); the shell's own "Terminated" job notices go nowhere.
 	@exec 3>&2 2>/dev/null; \
-	$(BIN)/python manage.py sweep_attempts --loop 30 2>&3 & sweeper=$$!; \
-	trap 'kill $$sweeper; wait $$sweeper; exit 0' INT TERM; \
+	$(BIN)/python manage.py housekeeping --loop 30 2>&3 & keeper=$$!; \
+	trap 'kill $$keeper; wait $$keeper; exit 0' INT TERM; \
 	$(BIN)/uvicorn config.asgi:application --host $(HOST) --port $(PORT) $(PROXY_FLAGS) 2>&3; status=$$?; \
-	kill $$sweeper; wait $$sweeper; \
+	kill $$keeper; wait $$keeper; \
 	case $$status in 0|130|143) exit 0;; *) exit $$status;; esac
 
 worker: install
-	$(BIN)/python manage.py sweep_attempts --loop 30 & sweeper=$$!; trap 'kill $$sweeper' EXIT INT TERM; \
+	$(BIN)/python manage.py housekeeping --loop 30 & keeper=$$!; trap 'kill $$keeper' EXIT INT TERM; \
 	$(BIN)/python manage.py db_worker
 
 lint: $(STAMP)

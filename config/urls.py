@@ -29,6 +29,7 @@ urlpatterns = [
     path("", include("org.urls")),
     path("exams/", include("exams.urls")),
     path("learning/", include("learning.urls")),
+    path("", include("certification.urls")),
 ]
 
 # Public media are only Wagtail's images (renditions and originals), in DEBUG and production alike (a proxy may take

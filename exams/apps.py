@@ -24,6 +24,14 @@ def _exams_card_context(request, officer) -> dict:
     return {"officer": officer, "next": following[0] if following else None, "last": last}
 
 
+def _sweep() -> str:
+    from .services.attempts import attempts_sweep_overdue
+    from .services.grading import attempt_release_due
+
+    finalised, released = attempts_sweep_overdue(), attempt_release_due()
+    return f"{finalised} attempt(s) finalised, {released} result(s) released" if finalised or released else ""
+
+
 class ExamsConfig(AppConfig):
     name = "exams"
     verbose_name = _("考试")
@@ -33,6 +41,7 @@ class ExamsConfig(AppConfig):
 
         from content.citations import register_citing_model
         from org.dashboard import register_card
+        from org.housekeeping import register_job
 
         from .models import Question
 
@@ -49,3 +58,6 @@ class ExamsConfig(AppConfig):
         register_card(
             key="exams", order=20, title=_("考试"), template="exams/authoring/card.html", context=_exams_card_context
         )
+        # The exam clock: the housekeeping loop (make run, make worker) finalises abandoned attempts at their deadline
+        # and releases results the review policy now shows.
+        register_job(name="exams.sweep", every_seconds=30, run=_sweep)

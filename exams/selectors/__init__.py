@@ -14,8 +14,13 @@ from .bank import (
     questions_data,
 )
 from .grading import officer_passed_exam_kind
+from .passes import ExamPass, best_passes, officers_awaiting_grade, passes_frame  # certification, reports
 
 __all__ = [
+    "ExamPass",
+    "best_passes",
+    "officers_awaiting_grade",
+    "passes_frame",
     "category_paths",
     "category_tree",
     "officer_passed_exam_kind",

@@ -24,6 +24,7 @@ PUBLIC = {
     "wagtailcore_authenticate_with_password": "Wagtail page privacy",
     "wagtailcore_login": "Wagtail page privacy login",
     "favicon": "the site icon",
+    "certification:verify": "the public verify page behind a certificate's QR (unguessable token, rate limited)",
     "public_media": "Wagtail images only (renditions and originals); private files have their own views",
 }
 PUBLIC_PREFIXES = {
@@ -60,6 +61,8 @@ OFFICER = {
     "learning:claim_new": "claim external training",
     "learning:claim_attachment": "my claim's attachment (or its decider)",
     "learning:officer_ledger": "my hours (or HR / my unit leader)",
+    "certification:mine": "my certificate",
+    "certification:mine_pdf": "my certificate record (PDF)",
 }
 
 STAFF = {
@@ -118,6 +121,24 @@ STAFF = {
     "learning:unit_hours_export": "hr_pages",
     "learning:credit_reverse": "hr",
     "learning:rules": "hr",
+    "certification:board": "hr_pages",
+    "certification:officer_list": "hr_pages",
+    "certification:officer_detail": "hr_pages",
+    "certification:officer_pdf": "hr_pages",
+    "certification:awaiting": "hr_pages",
+    "certification:export": "hr_pages",
+    "certification:cycles": "hr_pages",
+    "certification:issue": "hr",
+    "certification:block_add": "hr",
+    "certification:block_lift": "hr",
+    "certification:suspend": "hr",
+    "certification:reinstate": "hr",
+    "certification:revoke": "hr",
+    "certification:review_single": "hr",
+    "certification:event_void": "hr",
+    "certification:review_run": "hr",
+    "certification:remind": "hr",
+    "certification:import": "hr",
 }
 
 # Whole trees governed by another permission system; their root is checked below.

@@ -3,7 +3,7 @@ from django.db import transaction
 from django.test.utils import override_settings
 from django.utils.translation import gettext as _
 
-from demo import content_seed, exams_seed, learning_seed, org_seed
+from demo import certification_seed, content_seed, exams_seed, learning_seed, org_seed
 
 
 class Command(BaseCommand):
@@ -17,9 +17,18 @@ class Command(BaseCommand):
             content_seed.seed_content()
             learning_seed.seed_learning()
             exams_result = exams_seed.seed_exams()
+            cert_result = certification_seed.seed_certification()
         first = result["officers"][0]
         self.stdout.write(self.style.SUCCESS(_("演示数据已就绪:%(n)s 名执法人员。") % {"n": len(result["officers"])}))
         self.stdout.write(_("题库:%(n)s 道试题(本次新增 %(c)s 道)。") % {"n": exams_result["total"], "c": exams_result["created"]})
+        self.stdout.write(
+            _("执法证:%(n)s 张;待发证 %(q)s 人;今日提醒 %(r)s 条。")
+            % {
+                "n": cert_result.get("certificates", 0),
+                "q": cert_result.get("qualified", 0),
+                "r": cert_result.get("reminders", 0),
+            }
+        )
         self.stdout.write(_("演示账号(密码均为 %(pw)s):") % {"pw": org_seed.DEMO_PASSWORD})
         officer_label, phone_label = _("执法人员"), _("也可用手机号")
         self.stdout.write(f"  {first.employee_no:<10} {officer_label} {first.name} · {phone_label} {first.phone}")
