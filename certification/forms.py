@@ -9,9 +9,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from org.tabular import TableError, check_upload_size
+
 from .models import ReviewBlock
 from .status import Status
-from .xlsx import MAX_BYTES as MAX_IMPORT_BYTES
 
 YEAR_MIN, YEAR_MAX = 2000, 2100
 
@@ -114,14 +115,16 @@ class IssueForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label=_("执法证文件(.xlsx)"))
+    file = forms.FileField(label=_("执法证文件(.xlsx 或 .csv)"))
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith(".xlsx"):
-            raise forms.ValidationError(_("只支持 .xlsx 文件。"))
-        if upload.size > MAX_IMPORT_BYTES:
-            raise forms.ValidationError(_("文件过大(上限 %(mb)s MB)。") % {"mb": MAX_IMPORT_BYTES // (1024 * 1024)})
+        if not upload.name.lower().endswith((".xlsx", ".csv")):
+            raise forms.ValidationError(_("只支持 .xlsx 或 .csv 文件。"))
+        try:
+            check_upload_size(upload.size)
+        except TableError as exc:
+            raise forms.ValidationError(str(exc)) from exc
         return upload
 
 

@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from org.models import Officer
+from org.tabular import CellError, TableError, parse_date, read_table
 from org.text import normalize_code, normalize_text
 
 from .eligibility import NO_CERTIFICATE_ROLES
 from .models import Certificate
-from .xlsx import TableFileError, header_index, parse_date, read_rows
 
 # Headers as bureaus write them; the first is the one used on export.
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -33,18 +33,7 @@ REQUIRED = ("employee_no", "number", "issuing_authority", "issued_on")
 EXPORT_HEADERS = [names[0] for names in COLUMNS.values()]
 
 
-@dataclass(frozen=True)
-class RowError:
-    row: int  # Excel row number, header = 1
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        return _("第 %(row)s 行「%(column)s」:%(message)s") % {
-            "row": self.row,
-            "column": self.column,
-            "message": self.message,
-        }
+RowError = CellError  # one problem: row, column, Chinese message
 
 
 @dataclass
@@ -86,21 +75,12 @@ def _same(cert: Certificate, row: dict) -> bool:
 
 def parse(filename: str, content: bytes, *, today: dt.date, standing_numbers) -> ImportReport:
     """Validate every row. `standing_numbers(officer_ids)` → {officer_id: number of the certificate the officer
-    holds now (not revoked, expired or voided)}, from the status function. Raises TableFileError for the file."""
-    table = read_rows(filename, content)
-    first = next((i for i, r in enumerate(table) if any(normalize_text(c) for c in r)), None)
-    if first is None:
-        raise TableFileError(_("文件是空的。"))
-    cols = header_index(table[first], COLUMNS)
-    missing = [COLUMNS[k][0] for k in REQUIRED if k not in cols]
-    if missing:
-        raise TableFileError(_("表头缺少必填列:%(cols)s") % {"cols": "、".join(missing)})
+    holds now (not revoked, expired or voided)}, from the status function. Raises org.tabular.TableError for the file."""
+    table = read_table(content, filename, headers=COLUMNS, required=REQUIRED)
+    body = [(row.number, row) for row in table.rows]  # blank rows are already left out
 
-    body = [(index + 1, raw) for index, raw in enumerate(table) if index > first]
-
-    def cell(raw: list[object], key: str) -> object:
-        index = cols.get(key)
-        return raw[index] if index is not None and index < len(raw) else None
+    def cell(row, key: str) -> object:
+        return row.get(key)
 
     numbers_in_file = {normalize_code(cell(raw, "number")) for _n, raw in body} - {""}
     employee_nos = {normalize_code(cell(raw, "employee_no")) for _n, raw in body} - {""}
@@ -114,8 +94,6 @@ def parse(filename: str, content: bytes, *, today: dt.date, standing_numbers) ->
     seen_officers: dict[str, int] = {}
 
     for row_no, raw in body:
-        if not any(normalize_text(c) for c in raw):
-            continue
         errors: list[RowError] = []
 
         def error(key: str, message: str, row_no: int = row_no, errors: list = errors) -> None:
@@ -214,5 +192,5 @@ def parse(filename: str, content: bytes, *, today: dt.date, standing_numbers) ->
             continue
         report.rows.append(ImportRow(row=row_no, number=number, existing=same, **values))
     if not report.rows and not report.errors:
-        raise TableFileError(_("文件中没有数据行。"))
+        raise TableError(_("文件中没有数据行。"))
     return report

@@ -17,13 +17,13 @@ from django.utils.translation import gettext as _
 from org.access import require
 from org.models import Officer, Unit, User
 from org.services import audit_record
+from org.tabular import TableError
 from org.units import subtree_q
 
 from . import importer
 from .eligibility import NO_CERTIFICATE_ROLES, Eligibility, evaluate
 from .models import Certificate, CertificateEvent, ReviewBlock, ReviewCycle
 from .status import Status, derive_status, governing_cycle, last_review_day, live_events, local_today, reviews_by_year
-from .xlsx import TableFileError
 
 Kind = CertificateEvent.Kind
 REASON_MAX = 500
@@ -563,7 +563,7 @@ def certificates_import(
     today = today or local_today()
     try:
         report = importer.parse(filename, data, today=today, standing_numbers=_standing_numbers)
-    except TableFileError as exc:
+    except TableError as exc:
         raise CertificationError(str(exc)) from None
     report.dry_run = dry_run
     if report.errors:

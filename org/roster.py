@@ -11,7 +11,7 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
 from .models import Officer, RoleCategory, Unit, User
-from .tabular import TableError, read_table
+from .tabular import CellError, TableError, parse_date, read_table
 from .text import normalize_code, normalize_text
 
 # Column headers as bureaus write them; the first is the canonical one used on export.
@@ -35,25 +35,13 @@ _NO = {"否", "n", "no", "0", "false", "×", ""}
 STATUS_LABELS = {Officer.Status.ACTIVE: "在职", Officer.Status.LEFT: "离职", Officer.Status.RETIRED: "退休"}
 _STATUS = {label: value for value, label in STATUS_LABELS.items()} | {"": Officer.Status.ACTIVE}
 _PHONE_RE = re.compile(r"^1\d{10}$")
-_DATE_PATTERNS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日")
 
 
 # The file as a whole cannot be read (wrong type, too big, no header, missing columns): the kit's error.
 RosterFileError = TableError
 
 
-@dataclass(frozen=True)
-class RosterError:
-    row: int  # spreadsheet row number, header is row 1
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        return _("第 %(row)s 行「%(column)s」:%(message)s") % {
-            "row": self.row,
-            "column": self.column,
-            "message": self.message,
-        }
+RosterError = CellError  # one problem: row, column, Chinese message
 
 
 @dataclass
@@ -78,20 +66,6 @@ class RosterParseResult:
     @property
     def ok(self) -> bool:
         return not self.errors
-
-
-def parse_date(value: object) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    text = normalize_code(value)
-    for pattern in _DATE_PATTERNS:
-        try:
-            return dt.datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
-    raise ValueError(text)
 
 
 def parse_roster(filename: str, content: bytes) -> RosterParseResult:

@@ -8,6 +8,7 @@ cell that a spreadsheet would run as a formula (= + - @, tab, CR) is written as 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import zipfile
 from collections.abc import Iterable, Sequence
@@ -218,6 +219,41 @@ def read_table(
         values = {key: (cells[index] if index < len(cells) else None) for key, index in columns.items()}
         table.rows.append(TableRow(number=number, cells=cells, values=values))
     return table
+
+
+@dataclass(frozen=True)
+class CellError:
+    """One problem of an imported file, where a person finds it: the spreadsheet row and the column's header."""
+
+    row: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        return _("第 %(row)s 行「%(column)s」:%(message)s") % {
+            "row": self.row,
+            "column": self.column,
+            "message": self.message,
+        }
+
+
+DATE_PATTERNS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日")
+
+
+def parse_date(value: object) -> dt.date:
+    """A date cell as bureaus write it (a real date, 2024-03-01, 2024/3/1, 2024.03.01, 20240301, 2024年3月1日);
+    ValueError otherwise."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = normalize_text(value).replace(" ", "")
+    for pattern in DATE_PATTERNS:
+        try:
+            return dt.datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    raise ValueError(text)
 
 
 def capped(errors: Sequence, limit: int = MAX_ERRORS_SHOWN) -> tuple[list, int]:

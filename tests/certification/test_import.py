@@ -105,8 +105,11 @@ def test_existing_number_with_other_facts_or_other_officer_is_refused(world_hr, 
 
 
 def test_bad_files_are_refused_whole(world_hr, people):
-    with pytest.raises(CertificationError, match="只支持 .xlsx"):
-        run(world_hr, b"a,b", name="x.csv")
+    with pytest.raises(CertificationError, match="只支持"):
+        run(world_hr, b"a,b", name="x.txt")
+    # the kit reads CSV too (UTF-8 or GB18030, as Chinese Excel saves it): a CSV without the columns is refused
+    with pytest.raises(CertificationError, match="表头缺少必填列"):
+        run(world_hr, "a,b\n1,2\n".encode("gb18030"), name="x.csv")
     with pytest.raises(CertificationError, match="无法读取"):
         run(world_hr, b"not a zip", name="x.xlsx")
     with pytest.raises(CertificationError, match="表头缺少必填列:证号"):
@@ -117,12 +120,12 @@ def test_export_imports_back_unchanged_and_neutralises_formulas(world_hr, people
     run(world_hr, xlsx(GOOD))
     headers, rows = services.certificates_export_rows(viewer=world_hr)
     assert headers[:8] == HEADER and [r[2] for r in rows] == ["沪执0001", "沪执0002"]
-    from certification.xlsx import write_sheet
+    from org.tabular import Sheet, write_workbook
 
-    data = write_sheet(sheet="执法证", headers=headers, rows=rows)
+    data = write_workbook([Sheet("执法证", headers, rows)])
     report = run(world_hr, data)
     assert report.ok and report.created == [] and len(report.unchanged) == 2
-    sheet = load_workbook(io.BytesIO(write_sheet(sheet="s", headers=["a"], rows=[["=1+1"]]))).active
+    sheet = load_workbook(io.BytesIO(write_workbook([Sheet("s", ["a"], [["=1+1"]])]))).active
     assert sheet["A2"].value == "'=1+1"
 
 
