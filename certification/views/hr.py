@@ -19,6 +19,7 @@ from org.access import access_officer, access_unit, has, role_required
 from org.models import Officer, Unit
 from org.scopes import officers_visible_to
 from org.selectors import unit_tree_for
+from org.tabular import capped
 from org.units import subtree_q
 
 from .. import selectors, services
@@ -522,6 +523,9 @@ def _import(request: HttpRequest, name: str, content: bytes, context: dict, *, a
         return render(request, "certification/import.html", context, status=400)
     context["report"] = report
     if getattr(report, "errors", None):
+        # A hostile file may hold thousands of errors: the page lists the first ones and counts the rest.
+        context["errors"], context["errors_more"] = capped(report.errors)
+        context["error_total"] = len(report.errors)
         return render(request, "certification/import.html", context, status=400)
     if apply:
         uploads.staged_upload_discard(request, key=_IMPORT_UPLOAD)

@@ -358,3 +358,18 @@ def test_board_status_filter_drills_down(client, world, certs):  # noqa: F811
     drill = body.split('id="drill-down"')[1].split("</section>")[0]
     assert world.a2.name in drill and world.a1.name not in drill
     assert 'id="drill-down"' not in client.get(BOARD).content.decode()
+
+
+
+def test_a_file_with_thousands_of_errors_lists_the_first_ones_and_counts_the_rest(client, world):  # noqa: F811
+    """Hostile input: the page lists at most the kit's cap (200) of row errors and counts the rest."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    rows = [["工号", "姓名", "证号", "发证机关", "发证日期"]]
+    rows += [[f"NOBODY{i}", "某人", f"测执X{i}", "测试区人民政府", "2025-03-01"] for i in range(500)]
+    _login(client, world.hr)
+    response = client.post(reverse("certification:import"), {"file": SimpleUploadedFile("c.xlsx", _xlsx(rows))})
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert html.count("NOBODY") == 200 and "另有 300 处错误" in html and "500" in html
+    assert not Certificate.objects.filter(number__startswith="测执X").exists()
