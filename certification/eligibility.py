@@ -114,9 +114,9 @@ def blocks_in_force(*, officers: QuerySet[Officer] | None, on: dt.date) -> Query
     return blocks.order_by("officer_id", "starts_on", "pk")
 
 
-def _url(name: str) -> str:
+def _url(name: str, fragment: str = "") -> str:
     try:
-        return reverse(name)
+        return reverse(name) + (f"#{fragment}" if fragment else "")
     except NoReverseMatch:  # a URL missing in a trimmed test config must not break the engine
         return ""
 
@@ -168,7 +168,8 @@ def _days_condition(status) -> Condition:
     if status.days_short == 0:
         return Condition("training_days", _("培训天数"), MET, detail, evidence)
     detail += _(",还差%(short)s天") % {"short": status.days_short}
-    return Condition("training_days", _("培训天数"), UNMET, detail, evidence, _url("learning:session_list"))
+    # The officer's own page lists the offline sessions they are invited to (the session list is the trainers').
+    return Condition("training_days", _("培训天数"), UNMET, detail, evidence, _url("learning:my", "my-sessions"))
 
 
 def _exam_condition(passed, awaiting: bool, year: int) -> Condition:

@@ -394,7 +394,6 @@ def attempts_sweep_overdue(*, now: dt.datetime | None = None) -> int:
 # --- proctor ----------------------------------------------------------------------------------------------
 
 
-@transaction.atomic
 def _require_proctor(actor: User, attempt: Attempt) -> None:
     from ..selectors.exams import may_proctor
 
@@ -402,6 +401,7 @@ def _require_proctor(actor: User, attempt: Attempt) -> None:
         raise AttemptRefused(_("只有培训师和人事可以执行监考操作。"))
 
 
+@transaction.atomic
 def attempt_extend(
     *, attempt: Attempt, minutes: int, actor: User, reason: str, now: dt.datetime | None = None
 ) -> Attempt:

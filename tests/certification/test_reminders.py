@@ -16,7 +16,7 @@ from certification.models import ReminderLog
 from certification.reminders import remind_now, reminders_run, step_for
 from org.housekeeping import run_due
 from tests.certification import factories as f
-from tests.factories import OfficerFactory, grant, unit
+from tests.factories import OfficerFactory, RoleCategoryFactory, grant, unit
 
 WINDOW_DAY = dt.date(2026, 11, 2)
 
@@ -191,6 +191,7 @@ def test_remind_now_hr_only_once_a_day(bureau):
 @pytest.mark.django_db(transaction=True)
 def test_two_workers_at_once_send_each_reminder_once(postgres_only, mfa_user):
     """PostgreSQL: two threads run the job at the same moment; the unique key lets only one row per reminder in."""
+    RoleCategoryFactory()  # an earlier transactional test's flush took the migration-made role categories with it
     f.cycle()
     annual = f.exam()  # noqa: F841 (the annual exam exists, nobody passed it)
     officers = [OfficerFactory(unit=unit("测试区城管局/执法一中队"), name=f"员{i}") for i in range(5)]
