@@ -6,6 +6,10 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 BENCH ?=
+# Addresses of reverse proxies whose X-Forwarded-For/-Proto uvicorn may believe (e.g. TRUSTED_PROXIES=10.0.0.5).
+# Empty (the default): uvicorn ignores those headers, so nobody can fake their address past the per-IP login limit.
+TRUSTED_PROXIES ?=
+PROXY_FLAGS := $(if $(strip $(TRUSTED_PROXIES)),--proxy-headers --forwarded-allow-ips "$(TRUSTED_PROXIES)",--no-proxy-headers)
 
 .PHONY: run test lint install system-deps messages migrate seed serve worker bench clean
 
@@ -44,13 +48,17 @@ seed: migrate
 run: seed
 	$(BIN)/python manage.py collectstatic --noinput -v0
 	@echo "执法学堂: http://$(HOST):$(PORT)/"
-	$(BIN)/python manage.py sweep_attempts --loop 30 & sweeper=$$!; \
-	$(BIN)/python manage.py housekeeping --loop 60 & keeper=$$!; trap 'kill $$sweeper $$keeper' EXIT INT TERM; \
-	$(BIN)/uvicorn config.asgi:application --host $(HOST) --port $(PORT)
+	@# Stopping the server (Ctrl-C = INT, or TERM) is not an error: stop the housekeeping loop too and end with status 0.
+	@# The programs keep stderr (fd 3); the shell's own "Terminated" job notices go nowhere.
+	@exec 3>&2 2>/dev/null; \
+	$(BIN)/python manage.py housekeeping --loop 30 2>&3 & keeper=$$!; \
+	trap 'kill $$keeper; wait $$keeper; exit 0' INT TERM; \
+	$(BIN)/uvicorn config.asgi:application --host $(HOST) --port $(PORT) $(PROXY_FLAGS) 2>&3; status=$$?; \
+	kill $$keeper; wait $$keeper; \
+	case $$status in 0|130|143) exit 0;; *) exit $$status;; esac
 
 worker: install
-	$(BIN)/python manage.py sweep_attempts --loop 30 & sweeper=$$!; \
-	$(BIN)/python manage.py housekeeping --loop 60 & keeper=$$!; trap 'kill $$sweeper $$keeper' EXIT INT TERM; \
+	$(BIN)/python manage.py housekeeping --loop 30 & keeper=$$!; trap 'kill $$keeper' EXIT INT TERM; \
 	$(BIN)/python manage.py db_worker
 
 lint: $(STAMP)
@@ -59,6 +67,7 @@ lint: $(STAMP)
 
 test: install
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/python manage.py makemigrations --check --dry-run -v0 --settings=config.settings.test
 	$(BIN)/python -m pytest -q
 

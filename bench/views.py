@@ -7,12 +7,11 @@ this; the ratio save p50 / baseline p50 in the same run is the benchmark's figur
 
 from __future__ import annotations
 
-import json
-
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_POST
 
+from org.jsonbody import JsonBodyError, json_body
 from org.services import audit_record
 
 
@@ -20,8 +19,8 @@ from org.services import audit_record
 @require_POST
 def baseline_write(request: HttpRequest) -> JsonResponse:
     try:
-        payload = json.loads(request.body or b"{}")
-    except ValueError:
-        return JsonResponse({"error": "bad json"}, status=400)
+        payload = json_body(request, empty={})
+    except JsonBodyError as exc:
+        return JsonResponse({"error": str(exc)}, status=400)
     entry = audit_record(actor=request.user, action="bench.baseline", data={"n": payload.get("n")})
     return JsonResponse({"ok": True, "id": entry.pk})

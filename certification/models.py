@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from org.append_only import AppendOnlyError, AppendOnlyModel
 from org.models import Officer
 
 
@@ -22,16 +23,8 @@ def new_verify_token() -> str:
     return secrets.token_urlsafe(32)
 
 
-class EventImmutableError(Exception):
+class EventImmutableError(AppendOnlyError):
     """Certificate events are append-only: correct a mistake with a new event."""
-
-
-class EventQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise EventImmutableError("certificate events are append-only")
-
-    def delete(self):
-        raise EventImmutableError("certificate events are append-only")
 
 
 class ReviewCycle(models.Model):
@@ -96,7 +89,7 @@ class Certificate(models.Model):
         return self.number
 
 
-class CertificateEvent(models.Model):
+class CertificateEvent(AppendOnlyModel):
     """What happened to a certificate, in order. Append-only: model save of an existing row, QuerySet update and
     delete raise; PostgreSQL triggers refuse the same. A mistake is undone by a VOIDED event naming the event it
     voids (and, for a review, a new review with the next `seq`)."""
@@ -135,7 +128,8 @@ class CertificateEvent(models.Model):
     )
     created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
 
-    objects = EventQuerySet.as_manager()
+    append_only_error = EventImmutableError
+    append_only_message = "certificate events are append-only"
 
     class Meta:
         ordering = ["certificate_id", "created_at", "id"]
@@ -164,14 +158,6 @@ class CertificateEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.certificate_id} {self.kind} {self.effective_on}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None and not kwargs.get("force_insert"):
-            raise EventImmutableError("certificate events are append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise EventImmutableError("certificate events are append-only")
 
 
 class ReviewBlock(models.Model):

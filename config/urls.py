@@ -1,7 +1,6 @@
 from allauth.account.decorators import secure_admin_login
-from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -13,10 +12,14 @@ from org import views as org_views
 admin.site.login = secure_admin_login(admin.site.login)
 _to_allauth_login = RedirectView.as_view(pattern_name="account_login", query_string=True)
 
+handler403 = org_views.permission_denied
+
 urlpatterns = [
     path("cms/login/", _to_allauth_login),
     path("django-admin/login/", _to_allauth_login),
     path("healthz", org_views.healthz, name="healthz"),
+    # Browsers (and Wagtail's admin pages, which do not link ours) ask for /favicon.ico.
+    path("favicon.ico", org_views.favicon, name="favicon"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("allauth.urls")),
     path("django-admin/", admin.site.urls),
@@ -29,10 +32,17 @@ urlpatterns = [
     path("", include("certification.urls")),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Public media are only Wagtail's images (renditions and originals), in DEBUG and production alike (a proxy may take
+# over exactly these two folders). Everything else under MEDIA_ROOT is private: claim attachments leave through
+# learning's access-checked view, Wagtail documents through Wagtail's serve view (collection privacy), staged import
+# files never.
+urlpatterns += [
+    re_path(
+        r"^media/(?P<path>(?:images|original_images)/[^/].*)$",
+        org_views.public_media,
+        name="public_media",
+    )
+]
 
 # Wagtail serves the content tree (courses, cases ...) under /learn/ via its catch-all, last.
 urlpatterns += [path("learn/", include(wagtail_urls))]

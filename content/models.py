@@ -6,17 +6,21 @@ Writes go through content.services, reads through content.selectors. No business
 
 from __future__ import annotations
 
+import re
+
 from django import forms
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
@@ -34,16 +38,20 @@ class CodedTaxonomy(models.Model):
 
     code = models.SlugField(_("代码"), max_length=40, unique=True)
     name = models.CharField(_("名称"), max_length=40, unique=True)
+    # Shown instead of the name when the interface is in English (blank: the Chinese name).
+    name_en = models.CharField(_("英文名称"), max_length=80, blank=True)
     sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
 
-    panels = [FieldPanel("code"), FieldPanel("name"), FieldPanel("sort_order")]
+    panels = [FieldPanel("code"), FieldPanel("name"), FieldPanel("name_en"), FieldPanel("sort_order")]
 
     class Meta:
         abstract = True
         ordering = ["sort_order", "id"]
 
     def __str__(self) -> str:
-        return self.name
+        from org.naming import display_name
+
+        return display_name(self)
 
 
 class CreditCategory(CodedTaxonomy):
@@ -60,6 +68,31 @@ class ViolationCategory(CodedTaxonomy):
     class Meta(CodedTaxonomy.Meta):
         verbose_name = _("违法行为类别")
         verbose_name_plural = _("违法行为类别")
+
+
+class SearchSynonym(models.Model):
+    """A shorthand officers type and what it stands for (违建 → 违法建设). Trainers edit the list (snippet in
+    法规与分类); search looks for the term OR any of its expansions."""
+
+    term = models.CharField(_("检索词"), max_length=40, unique=True, help_text=_("如:违建"))
+    expansions = models.TextField(_("同义词/全称"), help_text=_("每行一个,或用顿号、逗号分隔,如:违法建设、违章搭建"))
+
+    panels = [FieldPanel("term"), FieldPanel("expansions")]
+
+    class Meta:
+        ordering = ["term"]
+        verbose_name = _("检索同义词")
+        verbose_name_plural = _("检索同义词")
+
+    def __str__(self) -> str:
+        return self.term
+
+    def expansion_list(self) -> list[str]:
+        words = [w.strip() for w in _SYNONYM_SEPARATORS.split(self.expansions or "")]
+        return [w for w in dict.fromkeys(words) if w and w != self.term.strip()]
+
+
+_SYNONYM_SEPARATORS = re.compile(r"[\n\r,,、;;/|]+")
 
 
 # ---------------------------------------------------------------------------
@@ -212,14 +245,42 @@ def _this_year() -> int:
     return timezone.localdate().year
 
 
+class SegmentedTitleField(index.SearchField):
+    """Wagtail's `title` search field with a jieba-segmented value: the index's title column then holds Chinese
+    words, so search can tell a title hit from a hit in the body (content.selectors ranks title hits first)."""
+
+    def get_value(self, obj):
+        return segment_for_index(obj.title)
+
+
+def segmented_page_search_fields(*extra) -> list:
+    """Page.search_fields plus our zones: the segmented title joins Wagtail's raw one in the index's title column,
+    `search_text` (title and text) goes to its body column, `search_meta` (case number, category, handling unit)
+    to its autocomplete column, so metadata is findable but ranks below the text (content.selectors reads the
+    three columns)."""
+    return [
+        *Page.search_fields,
+        SegmentedTitleField("title", boost=2),
+        index.SearchField("search_text"),
+        index.AutocompleteField("search_meta"),
+        *extra,
+    ]
+
+
 class SegmentedSearchMixin:
     """Pages index a jieba-segmented copy of their text, so Chinese words match inside longer phrases."""
 
     def search_parts(self) -> list[str]:
         return [self.title, getattr(self, "search_description", "")]
 
+    def search_meta_parts(self) -> list[str]:
+        return []
+
     def search_text(self) -> str:
         return segment_for_index(*self.search_parts())
+
+    def search_meta(self) -> str:
+        return segment_for_index(*self.search_meta_parts())
 
 
 class LearningHomePage(SegmentedSearchMixin, Page):
@@ -228,7 +289,7 @@ class LearningHomePage(SegmentedSearchMixin, Page):
     intro = RichTextField(_("简介"), blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
-    search_fields = [*Page.search_fields, index.SearchField("search_text")]
+    search_fields = segmented_page_search_fields()
     parent_page_types = ["wagtailcore.Page"]
     subpage_types = ["content.CourseIndexPage", "content.CaseLibraryPage"]
     max_count = 1
@@ -238,12 +299,13 @@ class LearningHomePage(SegmentedSearchMixin, Page):
         verbose_name = _("学习平台首页")
 
     def get_context(self, request, *args, **kwargs):
-        from .selectors import search_pages
+        from .selectors import search_pages, site_search_citations
 
         context = super().get_context(request, *args, **kwargs)
         query = (request.GET.get("q") or "").strip()[:100]
         context["query"] = query
         context["results"] = search_pages(query, limit=50) if query else []
+        context["citation"] = site_search_citations(query, request.user) if query else None
         context["sections"] = self.get_children().live().specific()
         return context
 
@@ -252,7 +314,7 @@ class CourseIndexPage(SegmentedSearchMixin, Page):
     intro = RichTextField(_("简介"), blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
-    search_fields = [*Page.search_fields, index.SearchField("search_text")]
+    search_fields = segmented_page_search_fields()
     parent_page_types = ["content.LearningHomePage"]
     subpage_types = ["content.CoursePage"]
     template = "content/course_index_page.html"
@@ -288,12 +350,7 @@ class CoursePage(SegmentedSearchMixin, Page):
             heading=_("学时与对象"),
         ),
     ]
-    search_fields = [
-        *Page.search_fields,
-        index.SearchField("search_text"),
-        index.FilterField("year"),
-        index.FilterField("required"),
-    ]
+    search_fields = segmented_page_search_fields(index.FilterField("year"), index.FilterField("required"))
     parent_page_types = ["content.CourseIndexPage"]
     subpage_types = ["content.LessonPage"]
     template = "content/course_page.html"
@@ -317,7 +374,7 @@ class LessonPage(SegmentedSearchMixin, Page):
     body = StreamField(blocks.LessonBodyBlock(), blank=True, verbose_name=_("课时内容"))
 
     content_panels = [*Page.content_panels, FieldPanel("credited_minutes"), FieldPanel("body")]
-    search_fields = [*Page.search_fields, index.SearchField("search_text")]
+    search_fields = segmented_page_search_fields()
     parent_page_types = ["content.CoursePage"]
     subpage_types: list[str] = []
     template = "content/lesson_page.html"
@@ -358,7 +415,7 @@ class CaseLibraryPage(SegmentedSearchMixin, Page):
     intro = RichTextField(_("简介"), blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
-    search_fields = [*Page.search_fields, index.SearchField("search_text")]
+    search_fields = segmented_page_search_fields()
     parent_page_types = ["content.LearningHomePage"]
     subpage_types = ["content.CasePage", "content.CompilationPage"]
     template = "content/case_library_page.html"
@@ -367,10 +424,10 @@ class CaseLibraryPage(SegmentedSearchMixin, Page):
         verbose_name = _("案例库")
 
     def get_context(self, request, *args, **kwargs):
-        from .views import case_library_context
+        from .selectors import case_library_listing
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(case_library_context(self, request))
+        context.update(case_library_listing(library=self, params=request.GET))
         return context
 
 
@@ -408,13 +465,9 @@ class CasePage(SegmentedSearchMixin, Page):
         FieldPanel("penalty_amount"),
         FieldPanel("key_points"),
     ]
-    search_fields = [
-        *Page.search_fields,
-        index.SearchField("search_text"),
-        index.FilterField("category"),
-        index.FilterField("kind"),
-        index.FilterField("decided_on"),
-    ]
+    search_fields = segmented_page_search_fields(
+        index.FilterField("category"), index.FilterField("kind"), index.FilterField("decided_on")
+    )
     parent_page_types = ["content.CaseLibraryPage"]
     subpage_types: list[str] = []
     template = "content/case_page.html"
@@ -423,14 +476,14 @@ class CasePage(SegmentedSearchMixin, Page):
         verbose_name = _("案例")
 
     def search_parts(self) -> list[str]:
+        return [self.title, self.facts, self.key_points, self.decision]
+
+    def search_meta_parts(self) -> list[str]:
+        # Findable, but never above a hit in the title or the text (a 渣土运输执法中队 case about dog leashes).
         return [
-            self.title,
             self.case_number,
             self.category.name if self.category_id else "",
             self.get_kind_display(),
-            self.facts,
-            self.decision,
-            self.key_points,
             self.source_unit,
         ]
 
@@ -460,7 +513,7 @@ class CaseLegalBasis(Orderable):
         verbose_name = _("法律依据")
 
 
-class CompilationPage(SegmentedSearchMixin, Page):
+class CompilationPage(RoutablePageMixin, SegmentedSearchMixin, Page):
     """案例汇编: a trainer's ordered selection of cases with a foreword, downloadable as PDF."""
 
     foreword = models.TextField(_("前言"), blank=True)
@@ -472,7 +525,7 @@ class CompilationPage(SegmentedSearchMixin, Page):
         FieldPanel("foreword"),
         InlinePanel("items", label=_("收录案例")),
     ]
-    search_fields = [*Page.search_fields, index.SearchField("search_text")]
+    search_fields = segmented_page_search_fields()
     parent_page_types = ["content.CaseLibraryPage"]
     subpage_types: list[str] = []
     template = "content/compilation_page.html"
@@ -492,12 +545,18 @@ class CompilationPage(SegmentedSearchMixin, Page):
         items = self.items.select_related("case__category").order_by("sort_order")
         return [item.case for item in items if item.case.live]
 
-    def serve(self, request, *args, **kwargs):
-        if request.GET.get("format") == "pdf":
-            from .views import compilation_pdf
+    @path("")
+    def index(self, request):
+        return self.render(request)
 
-            return compilation_pdf(self, request)
-        return super().serve(request, *args, **kwargs)
+    @path("pdf/", name="pdf")
+    def pdf(self, request):
+        """The compilation as a PDF (table of contents, page numbers, embedded CJK font)."""
+        from .pdf import compilation_pdf_bytes
+
+        response = HttpResponse(compilation_pdf_bytes(compilation=self), content_type="application/pdf")
+        response["Content-Disposition"] = f"attachment; filename=compilation-{self.pk}.pdf"
+        return response
 
 
 class CompilationItem(Orderable):
@@ -512,3 +571,22 @@ class CompilationItem(Orderable):
     def clean(self) -> None:
         if self.case_id and not isinstance(self.case, CasePage):
             raise ValidationError(_("只能收录案例页面"))
+
+
+# Every page of ours uses the form that gives a retried new page a free slug (content/page_forms.py).
+def _use_page_form() -> None:
+    from .page_forms import ZhifaPageForm
+
+    for model in (
+        LearningHomePage,
+        CourseIndexPage,
+        CoursePage,
+        LessonPage,
+        CaseLibraryPage,
+        CasePage,
+        CompilationPage,
+    ):
+        model.base_form_class = ZhifaPageForm
+
+
+_use_page_form()

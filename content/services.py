@@ -25,6 +25,7 @@ from .models import (
     CreditCategory,
     Law,
     LearningHomePage,
+    SearchSynonym,
     ViolationCategory,
 )
 from .selectors import article_in_force
@@ -50,6 +51,14 @@ def credit_category_ensure(*, code: str, name: str, sort_order: int = 0) -> Cred
 def violation_category_ensure(*, code: str, name: str, sort_order: int = 0) -> ViolationCategory:
     obj, _created = ViolationCategory.objects.update_or_create(
         code=code, defaults={"name": name, "sort_order": sort_order}
+    )
+    return obj
+
+
+def search_synonym_ensure(*, term: str, expansions: list[str]) -> SearchSynonym:
+    """A shorthand and what it stands for (违建 → 违法建设); search ORs the term with its expansions."""
+    obj, _created = SearchSynonym.objects.update_or_create(
+        term=term.strip(), defaults={"expansions": "、".join(e.strip() for e in expansions if e.strip())}
     )
     return obj
 
@@ -238,6 +247,9 @@ def citations_mark_reviewed_for(*, obj: Model, actor) -> int:
 # ---------------------------------------------------------------------------
 
 
+SITE_NAME = "执法学堂"
+
+
 @transaction.atomic
 def content_tree_ensure() -> dict:
     """学习平台 home (root of the default Site), 法律课程 and 案例库 under it, the 法制科审核 workflow and the
@@ -253,10 +265,12 @@ def content_tree_ensure() -> dict:
     site = Site.objects.filter(is_default_site=True).first()
     if site is None:
         site = Site.objects.create(
-            hostname="localhost", port=80, root_page=home, is_default_site=True, site_name="执法学堂"
+            hostname="localhost", port=80, root_page=home, is_default_site=True, site_name=SITE_NAME
         )
-    elif site.root_page_id != home.pk:
+    elif site.root_page_id != home.pk or not site.site_name:
+        # Wagtail's own default site has no name, so its admin said "Pages created in localhost".
         site.root_page = home
+        site.site_name = site.site_name or SITE_NAME
         site.save()
     courses = CourseIndexPage.objects.child_of(home).first()
     if courses is None:
@@ -294,10 +308,12 @@ def moderation_ensure(*, home) -> object:
             permission=Permission.objects.get(content_type__app_label="wagtailcore", codename=codename),
         )
     # Snippets (laws, articles, taxonomies) and documents/images for lesson media.
-    snippet_models = ("law", "article", "creditcategory", "violationcategory")
+    snippet_models = ("law", "article", "creditcategory", "violationcategory", "searchsynonym")
     for group in (trainers, approvers):
         for model in snippet_models:
-            for action in ("add", "change", "view"):
+            # Synonyms are a working list: trainers may also remove one that misleads.
+            actions = ("add", "change", "view", "delete") if model == "searchsynonym" else ("add", "change", "view")
+            for action in actions:
                 perm = Permission.objects.filter(
                     content_type__app_label="content", codename=f"{action}_{model}"
                 ).first()

@@ -154,3 +154,60 @@ def segment_terms(query: str) -> list[str]:
 def segment_query(query: str) -> str:
     """The query string handed to Wagtail search (terms separated by spaces, used with operator="and")."""
     return " ".join(segment_terms(query))
+
+
+# A query as the index is asked: every group is required; a group is satisfied by any one of its alternatives; an
+# alternative is a list of terms, all required. Without synonyms every group is one alternative of one term.
+QueryGroups = list[list[list[str]]]
+
+
+def _split_on_synonyms(chunk: str, keys: list[str]) -> list[tuple[str, bool]]:
+    """Cut a cleaned query chunk into (text, is_synonym_key) pieces, longest key first, left to right."""
+    pieces: list[tuple[str, bool]] = []
+    rest = ""
+    i = 0
+    while i < len(chunk):
+        key = next((k for k in keys if chunk.startswith(k, i)), None)
+        if key is None:
+            rest += chunk[i]
+            i += 1
+            continue
+        if rest:
+            pieces.append((rest, False))
+            rest = ""
+        pieces.append((key, True))
+        i += len(key)
+    if rest:
+        pieces.append((rest, False))
+    return pieces
+
+
+def query_groups(query: str, synonyms: dict[str, list[str]] | None = None) -> QueryGroups:
+    """The query segmented like the index, with each synonym term found in it (违建) widened to the OR of the term
+    and its expansions (违法建设 ...). `synonyms` maps a term to its expansions (content.selectors reads them)."""
+    normalised = {_clean(k).replace(" ", ""): v for k, v in (synonyms or {}).items()}
+    normalised = {k: v for k, v in normalised.items() if k}
+    keys = sorted(normalised, key=len, reverse=True)
+    groups: QueryGroups = []
+    seen: set[tuple] = set()
+
+    def add(group: list[list[str]]) -> None:
+        group = [alt for alt in group if alt]
+        signature = tuple(tuple(alt) for alt in group)
+        if group and signature not in seen:
+            seen.add(signature)
+            groups.append(group)
+
+    for chunk in _clean(query).split():
+        for text, is_key in _split_on_synonyms(chunk, keys):
+            if not is_key:
+                for term in segment_terms(text):
+                    add([[term]])
+                continue
+            alternatives: list[list[str]] = []
+            for phrase in [text, *normalised[text]]:
+                terms = segment_terms(phrase)
+                if terms and terms not in alternatives:
+                    alternatives.append(terms)
+            add(alternatives)
+    return groups

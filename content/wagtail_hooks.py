@@ -12,7 +12,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from . import admin_views, services
-from .models import Article, CreditCategory, Law, ViolationCategory
+from .models import Article, CreditCategory, Law, SearchSynonym, ViolationCategory
 
 
 class LawViewSet(SnippetViewSet):
@@ -45,8 +45,18 @@ class ViolationCategoryViewSet(SnippetViewSet):
     list_display = ["name", "code", "sort_order"]
 
 
+class SearchSynonymViewSet(SnippetViewSet):
+    """Shorthand officers type (违建, 占道, 渣土) and what it stands for; search ORs a term with its expansions."""
+
+    model = SearchSynonym
+    icon = "search"
+    menu_label = _("检索同义词")
+    list_display = ["term", "expansions"]
+    search_fields = ["term", "expansions"]
+
+
 class LawGroup(SnippetViewSetGroup):
-    items = (LawViewSet, ArticleViewSet, ViolationCategoryViewSet, CreditCategoryViewSet)
+    items = (LawViewSet, ArticleViewSet, ViolationCategoryViewSet, CreditCategoryViewSet, SearchSynonymViewSet)
     menu_icon = "doc-full"
     menu_label = _("法规与分类")
     menu_name = "content-laws"
@@ -103,3 +113,20 @@ def review_menu_item():
 def review_panel(request, panels):
     if admin_views.may_review(request.user):
         panels.insert(0, admin_views.ReviewPanel())
+
+
+@hooks.register("construct_page_action_menu")
+def approve_first(menu_items, request, context):
+    """法制科 reviews pages in the 法制科审核 workflow: its approve action is the main button, not an entry hidden
+    in the dropdown behind "Save draft"."""
+    approve = next(
+        (
+            item
+            for item in menu_items
+            if getattr(item, "name", None) == "approve" and not getattr(item, "launch_modal", True)
+        ),
+        None,
+    )
+    if approve is not None:
+        menu_items.remove(approve)
+        menu_items.insert(0, approve)

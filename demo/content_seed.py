@@ -9,6 +9,7 @@ import random
 from decimal import Decimal
 
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from content import services
 from content.models import (
@@ -439,6 +440,36 @@ STREETS = ["滨江路", "解放路", "人民大道", "江南大街", "中山路"
 SQUADS = ["执法一中队", "执法二中队", "执法三中队", "执法四中队", "市容秩序中队", "渣土运输执法中队"]
 
 
+# Shorthand officers type → what the cases say (trainers edit this list in /cms/ under 法规与分类 > 检索同义词).
+SYNONYMS = [
+    ("违建", ["违法建设", "违章搭建", "违法建筑"]),
+    ("占道", ["占道经营", "占用道路"]),
+    ("渣土", ["建筑垃圾", "渣土运输"]),
+    ("摆摊", ["占道经营", "摆摊设点", "流动摊贩"]),
+    ("油烟", ["餐饮油烟", "油烟直排"]),
+    ("噪音", ["噪声"]),
+    ("养狗", ["养犬", "犬只"]),
+    ("遛狗", ["遛犬", "携犬出户"]),
+    ("店外", ["店外经营"]),
+    ("非现场", ["非现场执法", "卡口抓拍"]),
+    ("首违", ["首违不罚", "不予行政处罚", "初次违法"]),
+    ("单车", ["共享单车"]),
+    ("广告牌", ["户外广告"]),
+    ("城管", ["城市管理", "综合执法"]),
+]
+
+
+def seed_synonyms() -> None:
+    for term, expansions in SYNONYMS:
+        services.search_synonym_ensure(term=term, expansions=expansions)
+
+
+def _decided_on(number: int) -> dt.date:
+    """Cases are dated in the past relative to the run date (a week to almost three years back), spread over the
+    months, so the library never shows decisions from the future."""
+    return timezone.localdate() - dt.timedelta(days=7 + (number * 53) % 1000)
+
+
 def _owner() -> User | None:
     return User.objects.filter(username="trainer01").first()
 
@@ -542,7 +573,7 @@ def seed_cases(tree, articles, owner) -> list[CasePage]:
             if existing is not None:
                 cases.append(existing)
                 continue
-            decided = D(2024 + number % 3, 1 + number % 12, 1 + (number * 3) % 27)
+            decided = _decided_on(number)
             amount = Decimal(rng.randrange(penalty[0], penalty[1] + 1, 50)) if penalty else None
             case = CasePage(
                 title=title_t.format(street=street),
@@ -608,7 +639,7 @@ def seed_moderation_example(tree, owner) -> None:
         category=ViolationCategory.objects.get(code="shared_bikes"),
         facts="某共享单车运营企业在江南大街地铁口投放车辆严重超量,未及时清理。",
         decision="责令限期清理。",
-        decided_on=D(2026, 11, 10),
+        decided_on=timezone.localdate() - dt.timedelta(days=20),
         live=False,
         owner=owner,
     )
@@ -618,8 +649,41 @@ def seed_moderation_example(tree, owner) -> None:
     workflow.start(case, owner)
 
 
+# English names of the taxonomies, shown when the interface is switched to English.
+CREDIT_NAMES_EN = {
+    "rule_of_law": "Rule-of-law education",
+    "business": "Professional training",
+    "political": "Political theory",
+    "law_exam": "Law exam",
+    "mentoring": "Mentoring",
+}
+VIOLATION_NAMES_EN = {
+    "illegal_building": "Illegal construction",
+    "street_vending": "City appearance / street vending",
+    "outdoor_ads": "Outdoor advertising",
+    "waste_sorting": "Waste sorting",
+    "greenery": "Municipal greenery / damage to green space",
+    "gas_safety": "Gas safety",
+    "dust": "Dust",
+    "cooking_fumes": "Cooking fumes",
+    "noise": "Noise",
+    "dog_keeping": "Dog keeping",
+    "muck_transport": "Muck transport",
+    "municipal_facilities": "Municipal facilities",
+    "shared_bikes": "Shared bike parking",
+}
+
+
+def seed_taxonomy_names() -> None:
+    for model, names in ((CreditCategory, CREDIT_NAMES_EN), (ViolationCategory, VIOLATION_NAMES_EN)):
+        for code, name_en in names.items():
+            model.objects.filter(code=code).exclude(name_en=name_en).update(name_en=name_en)
+
+
 def seed_content() -> dict:
     tree = services.content_tree_ensure()
+    seed_taxonomy_names()
+    seed_synonyms()
     owner = _owner()
     approver = _approver()
     articles = seed_laws()

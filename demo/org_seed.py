@@ -37,6 +37,16 @@ POPULATION = [
     ("legal", 8, "legal"),
 ]
 
+# English names of the role categories, shown when the interface is switched to English.
+ROLE_NAMES_EN = {
+    "leader": "Leading cadre",
+    "middle": "Middle manager",
+    "enforcer": "Enforcement officer",
+    "recruit": "New recruit",
+    "auxiliary": "Auxiliary officer",
+    "legal": "Legal officer",
+}
+
 STAFF = [
     # username, name, unit suffix, category, grant, unit for grant
     ("hr01", "周敏", "政治处", "middle", RoleGrant.Role.HR, None),
@@ -127,7 +137,13 @@ def seed_passwords() -> None:
     User.objects.exclude(username="admin").filter(password__startswith="!").update(password=make_password(DEMO_PASSWORD))
 
 
+def seed_role_names() -> None:
+    for code, name_en in ROLE_NAMES_EN.items():
+        RoleCategory.objects.filter(code=code).exclude(name_en=name_en).update(name_en=name_en)
+
+
 def seed_org() -> dict:
+    seed_role_names()
     units = seed_units()
     officers = seed_officers(units)
     staff = seed_staff(units)

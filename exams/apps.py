@@ -3,18 +3,33 @@ from django.utils.translation import gettext_lazy as _
 
 
 def _exams_card_context(request, officer) -> dict:
-    """The home card: the exam to act on next (open first, then the nearest upcoming) and the latest result."""
+    """The home card: the exam to act on next and the latest result. Open exams first: one being answered, then
+    the formal exams (年度学法考试, 行政执法资格考试: they count for certification and close on a date) before course
+    quizzes and practice, each group by closing time; else the nearest upcoming (formal first)."""
     from django.utils import timezone
 
+    from .models import Exam
     from .selectors.exams import officer_exams
 
     if officer is None:
         return {"officer": None}
+    formal = (Exam.Kind.ANNUAL, Exam.Kind.QUALIFICATION)
     buckets = officer_exams(officer=officer, now=timezone.now())
-    upcoming = sorted(buckets["upcoming"], key=lambda r: r.opens_at)
-    following = buckets["open"] or upcoming
+    open_rows = sorted(
+        buckets["open"], key=lambda r: (r.key != "in_progress", r.exam.kind not in formal, r.closes_at, r.exam.pk)
+    )
+    upcoming = sorted(buckets["upcoming"], key=lambda r: (r.exam.kind not in formal, r.opens_at, r.exam.pk))
+    following = open_rows or upcoming
     last = next((r for r in buckets["finished"] if r.result is not None), None)
     return {"officer": officer, "next": following[0] if following else None, "last": last}
+
+
+def _sweep() -> str:
+    from .services.attempts import attempts_sweep_overdue
+    from .services.grading import attempt_release_due
+
+    finalised, released = attempts_sweep_overdue(), attempt_release_due()
+    return f"{finalised} attempt(s) finalised, {released} result(s) released" if finalised or released else ""
 
 
 class ExamsConfig(AppConfig):
@@ -26,6 +41,7 @@ class ExamsConfig(AppConfig):
 
         from content.citations import register_citing_model
         from org.dashboard import register_card
+        from org.housekeeping import register_job
 
         from .models import Question
 
@@ -42,3 +58,6 @@ class ExamsConfig(AppConfig):
         register_card(
             key="exams", order=20, title=_("考试"), template="exams/authoring/card.html", context=_exams_card_context
         )
+        # The exam clock: the housekeeping loop (make run, make worker) finalises abandoned attempts at their deadline
+        # and releases results the review policy now shows.
+        register_job(name="exams.sweep", every_seconds=30, run=_sweep)

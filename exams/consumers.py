@@ -10,10 +10,16 @@ from .services.attempts import attempt_group
 
 
 @database_sync_to_async
-def _owns(user_id: int, attempt_id: int) -> bool:
-    from .models import Attempt
+def _owns(user, attempt_id: int) -> bool:
+    from django.http import Http404
 
-    return Attempt.objects.filter(pk=attempt_id, officer__user_id=user_id).exists()
+    from .access import access_own_attempt
+
+    try:
+        access_own_attempt(user, attempt_id)
+    except Http404:
+        return False
+    return True
 
 
 class AttemptConsumer(AsyncJsonWebsocketConsumer):
@@ -23,12 +29,17 @@ class AttemptConsumer(AsyncJsonWebsocketConsumer):
             await self.close(code=4401)
             return
         attempt_id = int(self.scope["url_route"]["kwargs"]["attempt_id"])
-        if not await _owns(user.pk, attempt_id):
+        if not await _owns(user, attempt_id):
             await self.close(code=4404)
             return
         self.group = attempt_group(attempt_id)
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
+
+    async def receive(self, text_data=None, bytes_data=None):
+        # Pushes only: whatever the browser sends is dropped unread (never JSON-decoded, so a hostile frame,
+        # e.g. 50,000 nested arrays, cannot raise in the parser).
+        return
 
     async def disconnect(self, code):
         if hasattr(self, "group"):

@@ -5,6 +5,8 @@ import string
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from org.tabular import TableError, check_upload_size
+
 from .formats.base import (
     ALL_OR_NOTHING,
     BLANK,
@@ -154,6 +156,8 @@ class ImportForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > 20 * 1024 * 1024:
-            raise forms.ValidationError(_("文件超过 20MB。"))
+        try:
+            check_upload_size(upload.size)
+        except TableError as exc:
+            raise forms.ValidationError(str(exc)) from exc
         return upload

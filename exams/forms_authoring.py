@@ -55,6 +55,9 @@ class CancelForm(forms.Form):
 EXAM_FORM_FIELDS = [name for name in EXAM_FIELDS if name not in ("paper", "credit_category", "course_id")]
 
 
+DEFAULT_INSTRUCTIONS = _("开始后计时不暂停;答案会自动保存,断网后恢复即可继续。到截止时间系统自动交卷。")
+
+
 class ExamForm(forms.Form):
     """Every field of an exam. The audience is units AND role categories, plus officers named by 工号."""
 
@@ -74,6 +77,8 @@ class ExamForm(forms.Form):
                 },
             )
         )
+        # A new exam starts from the site's rule; the entry page prints the instructions once (no second copy).
+        self.fields["instructions"].initial = DEFAULT_INSTRUCTIONS
         self.fields["credit_category"] = forms.ChoiceField(
             label=_("通过后授予学时类别"), choices=[("", _("不授予学时")), *credit_categories.items()], required=False
         )

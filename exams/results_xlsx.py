@@ -3,11 +3,9 @@
 
 from __future__ import annotations
 
-import io
-
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.styles import Font
+
+from org.tabular import Sheet, write_workbook
 
 from .models import Exam
 
@@ -20,36 +18,25 @@ def _passed(value) -> str:
 
 
 def results_workbook(*, exam: Exam, rows: list[dict], stats: list[dict]) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "成绩"
-    sheet.append(RESULT_HEADERS)
-    for row in rows:
-        submitted = timezone.localtime(row["submitted_at"]).strftime("%Y-%m-%d %H:%M") if row["submitted_at"] else ""
-        sheet.append(
-            [
-                row["unit_path"] or row["unit"],
-                row["employee_no"],
-                row["name"],
-                row["number"],
-                "是" if row["is_makeup"] else "",
-                float(row["score"]) if row["score"] is not None else None,
-                float(row["max_score"]),
-                _passed(row["passed"]),
-                submitted,
-            ]
-        )
-    analysis = book.create_sheet("试题分析")
-    analysis.append(STATS_HEADERS)
-    for stat in stats:
-        analysis.append([stat["question"], stat["kind"], stat["stem"], stat["n"], stat["p"], stat["d"]])
-    for ws in (sheet, analysis):
-        for cell in ws[1]:
-            cell.font = Font(bold=True)
-        ws.freeze_panes = "A2"
-    sheet.column_dimensions["A"].width = 30
-    analysis.column_dimensions["C"].width = 60
-    book.properties.title = exam.title
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    results = [
+        [
+            row["unit_path"] or row["unit"],
+            row["employee_no"],
+            row["name"],
+            row["number"],
+            "是" if row["is_makeup"] else "",
+            float(row["score"]) if row["score"] is not None else None,
+            float(row["max_score"]),
+            _passed(row["passed"]),
+            timezone.localtime(row["submitted_at"]).strftime("%Y-%m-%d %H:%M") if row["submitted_at"] else "",
+        ]
+        for row in rows
+    ]
+    analysis = [[s["question"], s["kind"], s["stem"], s["n"], s["p"], s["d"]] for s in stats]
+    return write_workbook(
+        [
+            Sheet("成绩", RESULT_HEADERS, results, widths={0: 30}),
+            Sheet("试题分析", STATS_HEADERS, analysis, widths={2: 60}),
+        ],
+        title=exam.title,
+    )

@@ -7,13 +7,15 @@ re-exported here so learning code and test doubles speak exactly the contract's 
 from __future__ import annotations
 
 from content import selectors as content
-from content.selectors import CheckQuestion, CourseSummary, LessonStudySpec
+from content.selectors import CheckQuestion, CourseSummary, LessonBrief, LessonStudySpec
 
 __all__ = [
     "CheckQuestion",
     "CourseSummary",
+    "LessonBrief",
     "LessonStudySpec",
     "course_lesson_ids",
+    "course_lessons",
     "courses_published",
     "credit_categories",
     "lesson_study_spec",
@@ -26,6 +28,10 @@ def lesson_study_spec(*, lesson_id: int) -> LessonStudySpec | None:
 
 def course_lesson_ids(*, course_id: int) -> list[int]:
     return list(content.course_lesson_ids(course_id=course_id))
+
+
+def course_lessons(*, course_id: int) -> list[LessonBrief]:
+    return list(content.course_lessons(course_id=course_id))
 
 
 def courses_published(*, year: int | None = None) -> list[CourseSummary]:

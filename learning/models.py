@@ -7,11 +7,14 @@ deleted. A correction is a reversing entry. Every total is a sum over the ledger
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from org.append_only import AppendOnlyError, AppendOnlyModel
 from org.models import Officer, RoleCategory, Unit
 
 # 学时类别 is content's taxonomy (content.CreditCategory, a Wagtail snippet): learning keeps no copy. The
@@ -19,24 +22,15 @@ from org.models import Officer, RoleCategory, Unit
 CREDIT_CATEGORY = "content.CreditCategory"
 
 
-class LedgerImmutableError(Exception):
+class LedgerImmutableError(AppendOnlyError):
     """Raised when code tries to change or remove a ledger row."""
 
 
-class CreditEntryQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise LedgerImmutableError("学时台账只能追加,不能修改")
-
-    def delete(self):
-        raise LedgerImmutableError("学时台账只能追加,不能删除")
-
-    # bulk_update goes through update(); keep the message explicit anyway.
-    def bulk_update(self, objs, fields, batch_size=None):
-        raise LedgerImmutableError("学时台账只能追加,不能修改")
-
-
-class CreditEntry(models.Model):
+class CreditEntry(AppendOnlyModel):
     """One line of the study-hour ledger."""
+
+    append_only_error = LedgerImmutableError
+    append_only_message = "学时台账只能追加,不能修改或删除"
 
     class SourceKind(models.TextChoices):
         LESSON = "lesson", _("在线课时")
@@ -68,8 +62,6 @@ class CreditEntry(models.Model):
     reason = models.CharField(_("说明"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
 
-    objects = CreditEntryQuerySet.as_manager()
-
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = _("学时记录")
@@ -87,22 +79,20 @@ class CreditEntry(models.Model):
     def __str__(self) -> str:
         return f"{self.officer_id} {self.year} {self.category_id} {self.hours}"
 
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise LedgerImmutableError("学时台账只能追加,不能修改")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise LedgerImmutableError("学时台账只能追加,不能删除")
-
 
 class HourRule(models.Model):
     """Required hours: year × role category × credit category. Edited by HR."""
 
     year = models.PositiveSmallIntegerField(_("年度"))
-    role_category = models.ForeignKey(RoleCategory, on_delete=models.CASCADE, related_name="+", verbose_name=_("人员类别"))
+    role_category = models.ForeignKey(
+        RoleCategory, on_delete=models.CASCADE, related_name="+", verbose_name=_("人员类别")
+    )
     category = models.ForeignKey(
-        CREDIT_CATEGORY, to_field="code", db_column="category_code", on_delete=models.PROTECT, related_name="+",
+        CREDIT_CATEGORY,
+        to_field="code",
+        db_column="category_code",
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("学时类别"),
     )
     required_hours = models.DecimalField(_("应修学时"), max_digits=7, decimal_places=2)
@@ -124,7 +114,9 @@ class TrainingDayRule(models.Model):
     """Minimum training days per year for a role category (leaders ≥ 5, new recruits ≥ 30 ...)."""
 
     year = models.PositiveSmallIntegerField(_("年度"))
-    role_category = models.ForeignKey(RoleCategory, on_delete=models.CASCADE, related_name="+", verbose_name=_("人员类别"))
+    role_category = models.ForeignKey(
+        RoleCategory, on_delete=models.CASCADE, related_name="+", verbose_name=_("人员类别")
+    )
     min_days = models.DecimalField(_("最少培训天数"), max_digits=5, decimal_places=1)
 
     class Meta:
@@ -147,7 +139,9 @@ class CourseAssignment(models.Model):
     role_category = models.ForeignKey(
         RoleCategory, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("人员类别")
     )
-    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("单位"))
+    unit = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("单位")
+    )
 
     class Meta:
         verbose_name = _("课程指派")
@@ -243,7 +237,11 @@ class OfflineSession(models.Model):
     title = models.CharField(_("名称"), max_length=200)
     kind = models.CharField(_("形式"), max_length=10, choices=Kind.choices, default=Kind.CENTRAL)
     category = models.ForeignKey(
-        CREDIT_CATEGORY, to_field="code", db_column="category_code", on_delete=models.PROTECT, related_name="+",
+        CREDIT_CATEGORY,
+        to_field="code",
+        db_column="category_code",
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("学时类别"),
     )
     hours = models.DecimalField(_("学时"), max_digits=5, decimal_places=1)
@@ -260,7 +258,9 @@ class OfflineSession(models.Model):
         ordering = ["-starts_at"]
         verbose_name = _("线下培训")
         verbose_name_plural = _("线下培训")
-        constraints = [models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="session_ends_after")]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="session_ends_after")
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -277,7 +277,9 @@ class Attendance(models.Model):
     signed_out_at = models.DateTimeField(_("签退时间"), null=True, blank=True)
     method = models.CharField(_("方式"), max_length=10, choices=Method.choices, default=Method.QR)
     reason = models.CharField(_("补录原因"), max_length=300, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     credit = models.ForeignKey(CreditEntry, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
 
     class Meta:
@@ -289,7 +291,9 @@ class Attendance(models.Model):
 
 
 def claim_upload_to(instance: ExternalClaim, filename: str) -> str:
-    return f"learning/claims/{instance.officer_id}/{filename}"
+    # An unguessable folder under private/ (never served as /media/): the file leaves only through
+    # learning.views.claim_attachment, which checks who asks. The original name is kept for the download.
+    return f"private/claims/{uuid.uuid4().hex}/{filename}"
 
 
 class ExternalClaim(models.Model):
@@ -304,7 +308,11 @@ class ExternalClaim(models.Model):
     title = models.CharField(_("培训名称"), max_length=200)
     provider = models.CharField(_("举办单位"), max_length=200)
     category = models.ForeignKey(
-        CREDIT_CATEGORY, to_field="code", db_column="category_code", on_delete=models.PROTECT, related_name="+",
+        CREDIT_CATEGORY,
+        to_field="code",
+        db_column="category_code",
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("学时类别"),
     )
     hours = models.DecimalField(_("学时"), max_digits=5, decimal_places=1)
@@ -313,7 +321,9 @@ class ExternalClaim(models.Model):
     attachment = models.FileField(_("证明材料"), upload_to=claim_upload_to)
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.PENDING)
     submitted_at = models.DateTimeField(auto_now_add=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_reason = models.CharField(_("审核意见"), max_length=300, blank=True)
     credit = models.ForeignKey(CreditEntry, on_delete=models.PROTECT, null=True, blank=True, related_name="+")

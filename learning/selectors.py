@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -13,8 +12,10 @@ from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 
 from org.audience import Audience, audiences_of
-from org.models import Officer, User
+from org.models import Officer, RoleCategory, User
+from org.naming import localized_name
 from org.scopes import roles_of
+from org.tabular import Sheet, write_workbook
 
 from . import catalog
 from .models import (
@@ -55,6 +56,9 @@ def categories() -> dict[str, str]:
 
 def rules_for_year(*, year: int) -> list[HourRule]:
     return list(HourRule.objects.filter(year=year).select_related("role_category", "category"))
+
+
+NO_RULES_TEXT = "本年度未设学时要求"  # the export's words; the pages translate the same msgid
 
 
 @dataclass(frozen=True)
@@ -266,6 +270,10 @@ def unit_status_rows(*, year: int, officers: QuerySet[Officer]) -> tuple[list[di
     shown = {c.code for st in statuses.values() for c in st.categories}
     codes = [c for c in names if c in shown]
     empty = {"required": ZERO, "earned": ZERO, "shortfall": ZERO}
+    role_names = {
+        pk: localized_name(name, name_en)
+        for pk, name, name_en in RoleCategory.objects.values_list("pk", "name", "name_en")
+    }
     out = []
     for rec in people.itertuples(index=False):
         st = statuses[int(rec.officer_id)]
@@ -276,7 +284,7 @@ def unit_status_rows(*, year: int, officers: QuerySet[Officer]) -> tuple[list[di
                 "employee_no": rec.employee_no,
                 "name": rec.name,
                 "unit": rec.unit,
-                "role": rec.role,
+                "role": role_names.get(rec.role_category_id, rec.role),
                 "cells": cells,
                 "cell_list": [cells.get(c, empty) for c in codes],
                 "total_earned": st.total_earned,
@@ -285,7 +293,9 @@ def unit_status_rows(*, year: int, officers: QuerySet[Officer]) -> tuple[list[di
                 "min_days": st.min_days,
                 "days_short": st.days_short,
                 "has_rules": st.has_rules,
-                "ok": st.met,
+                # Without a rule nobody is 达标 or short: there is nothing to meet.
+                "ok": st.has_rules and st.met,
+                "short": st.has_rules and not st.met,
             }
         )
     out.sort(key=lambda r: (r["unit"], r["employee_no"]))
@@ -293,19 +303,11 @@ def unit_status_rows(*, year: int, officers: QuerySet[Officer]) -> tuple[list[di
 
 
 def unit_status_xlsx(*, year: int, rows: list[dict], columns: list[tuple[str, str]]) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = f"{year}年度学时"
     header = ["工号", "姓名", "单位", "人员类别"]
     for _code, name in columns:
         header += [f"{name}应修", f"{name}已修", f"{name}欠缺"]
     header += ["合计已修", "合计欠缺", "折合培训天数", "最少培训天数", "是否达标"]
-    sheet.append(header)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
+    lines = []
     for row in rows:
         line = [row["employee_no"], row["name"], row["unit"], row["role"]]
         for cell in row["cell_list"]:
@@ -315,13 +317,10 @@ def unit_status_xlsx(*, year: int, rows: list[dict], columns: list[tuple[str, st
             float(row["total_shortfall"]),
             float(row["days"]),
             float(row["min_days"]) if row["min_days"] is not None else None,
-            "是" if row["ok"] else "否",
+            ("是" if row["ok"] else "否") if row["has_rules"] else NO_RULES_TEXT,
         ]
-        sheet.append(line)
-    sheet.column_dimensions["C"].width = 40
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+        lines.append(line)
+    return write_workbook([Sheet(f"{year}年度学时", header, lines, widths={2: 40})])
 
 
 def recent_credits(*, officer: Officer, limit: int = 20) -> list[CreditEntry]:
@@ -350,21 +349,72 @@ def source_titles(entries: list[CreditEntry]) -> dict[int, str]:
     return {e.pk: titles.get((e.source_kind, e.source_id), e.reason) for e in entries}
 
 
+def _lesson_rows(lessons: list, progress: dict[int, LessonProgress]) -> list[dict]:
+    """Per lesson: minutes studied (server-counted, capped at the credit) against its credited minutes."""
+    rows = []
+    for lesson in lessons:
+        p = progress.get(lesson.lesson_id)
+        credited_seconds = lesson.credited_minutes * 60
+        studied_seconds = min(p.studied_seconds, credited_seconds) if p else 0
+        rows.append(
+            {
+                "lesson_id": lesson.lesson_id,
+                "title": lesson.title,
+                "credited_minutes": lesson.credited_minutes,
+                "studied_minutes": Decimal(studied_seconds / 60).quantize(Decimal("0.1")),
+                "percent": 100 if not credited_seconds else int(studied_seconds * 100 / credited_seconds),
+                "completed": bool(p and p.completed_at),
+                "started": p is not None,
+            }
+        )
+    return rows
+
+
+def _course_progress(lessons: list, progress: dict[int, LessonProgress], *, completed: bool = False) -> dict:
+    rows = _lesson_rows(lessons, progress)
+    credited = sum(r["credited_minutes"] for r in rows)
+    studied = sum((r["studied_minutes"] for r in rows), Decimal("0"))
+    # Time-weighted, so that 2.5 of 30 minutes shows as progress and not as 0% until a lesson completes.
+    percent = 100 if completed else (min(100, int(studied * 100 / credited)) if credited else 0)
+    return {
+        "lessons": rows,
+        "by_lesson": {r["lesson_id"]: r for r in rows},
+        "lessons_done": sum(1 for r in rows if r["completed"]),
+        "lessons_total": len(rows),
+        "studied_minutes": studied,
+        "credited_minutes": credited,
+        "percent": percent,
+    }
+
+
+def course_progress_for(*, officer: Officer, course_id: int) -> dict:
+    """One officer's progress through one course, lesson by lesson (the course page shows it)."""
+    lessons = catalog.course_lessons(course_id=course_id)
+    progress = {
+        p.lesson_id: p
+        for p in LessonProgress.objects.filter(officer=officer, lesson_id__in=[lesson.lesson_id for lesson in lessons])
+    }
+    completed = Enrolment.objects.filter(officer=officer, course_id=course_id, completed_at__isnull=False).exists()
+    return _course_progress(lessons, progress, completed=completed)
+
+
 def courses_for(*, officer: Officer) -> list[dict]:
     """The officer's enrolled courses with lesson progress (in progress first)."""
     enrolments = list(Enrolment.objects.filter(officer=officer).order_by("completed_at", "-created_at"))
     if not enrolments:
         return []
     courses = {c.course_id: c for c in catalog.courses_published()}
-    progress = {}
+    progress: dict[int, dict[int, LessonProgress]] = {}
     for p in LessonProgress.objects.filter(officer=officer, course_id__in=[e.course_id for e in enrolments]):
-        progress.setdefault(p.course_id, []).append(p)
+        progress.setdefault(p.course_id, {})[p.lesson_id] = p
     out = []
     for e in enrolments:
-        lesson_ids = catalog.course_lesson_ids(course_id=e.course_id)
-        done = sum(1 for p in progress.get(e.course_id, []) if p.completed_at)
-        total = len(lesson_ids) or 1
         summary = courses.get(e.course_id)
+        course = _course_progress(
+            catalog.course_lessons(course_id=e.course_id),
+            progress.get(e.course_id, {}),
+            completed=e.completed_at is not None,
+        )
         out.append(
             {
                 "enrolment": e,
@@ -372,9 +422,7 @@ def courses_for(*, officer: Officer) -> list[dict]:
                 "title": summary.title if summary else f"#{e.course_id}",
                 "url": summary.url if summary else "",
                 "required": summary.required if summary else False,
-                "lessons_done": done,
-                "lessons_total": len(lesson_ids),
-                "percent": 100 if e.completed_at else int(done * 100 / total),
+                **course,
                 "completed": e.completed_at is not None,
             }
         )
@@ -424,34 +472,28 @@ def attendance_for(*, session: OfflineSession) -> list[Attendance]:
 
 
 def attendance_xlsx(*, session: OfflineSession) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "签到表"
-    sheet.append([session.title])
-    sheet.append([f"{timezone.localtime(session.starts_at):%Y-%m-%d %H:%M} — {timezone.localtime(session.ends_at):%H:%M}", session.place])
-    sheet.append(["工号", "姓名", "单位", "签到时间", "签退时间", "方式", "补录原因", "学时"])
-    for cell in sheet[3]:
-        cell.font = Font(bold=True)
-    for a in attendance_for(session=session):
-        sheet.append(
-            [
-                a.officer.employee_no,
-                a.officer.name,
-                a.officer.unit.full_path,
-                timezone.localtime(a.signed_in_at).strftime("%Y-%m-%d %H:%M:%S") if a.signed_in_at else "",
-                timezone.localtime(a.signed_out_at).strftime("%Y-%m-%d %H:%M:%S") if a.signed_out_at else "",
-                a.get_method_display(),
-                a.reason,
-                float(session.hours) if a.credit_id else 0,
-            ]
-        )
-    sheet.column_dimensions["C"].width = 40
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    when = f"{timezone.localtime(session.starts_at):%Y-%m-%d %H:%M} — {timezone.localtime(session.ends_at):%H:%M}"
+    lines = [
+        [
+            a.officer.employee_no,
+            a.officer.name,
+            a.officer.unit.full_path,
+            timezone.localtime(a.signed_in_at).strftime("%Y-%m-%d %H:%M:%S") if a.signed_in_at else "",
+            timezone.localtime(a.signed_out_at).strftime("%Y-%m-%d %H:%M:%S") if a.signed_out_at else "",
+            a.get_method_display(),
+            a.reason,
+            float(session.hours) if a.credit_id else 0,
+        ]
+        for a in attendance_for(session=session)
+    ]
+    sheet = Sheet(
+        "签到表",
+        ["工号", "姓名", "单位", "签到时间", "签退时间", "方式", "补录原因", "学时"],
+        lines,
+        widths={2: 40},
+        preamble=[[session.title], [when, session.place]],
+    )
+    return write_workbook([sheet])
 
 
 def may_decide_claim(user: User, claim: ExternalClaim) -> bool:

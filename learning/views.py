@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from decimal import Decimal, InvalidOperation
 
 import segno
@@ -15,11 +14,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from org.models import Officer, RoleCategory, Unit
-from org.scopes import may_view_officer_file, may_view_unit, officers_visible_to, roles_of
-from org.selectors import officer_for_user, unit_tree_for
+from org.access import access_officer, access_unit, current_officer, has, officer_required, require, role_required
+from org.jsonbody import JsonBodyError, json_body, json_float, json_int
+from org.models import Officer, RoleCategory
+from org.scopes import officers_visible_to
+from org.selectors import unit_tree_for
+from org.tabular import xlsx_response
 
 from . import catalog, selectors, services
 from .forms import (
@@ -31,15 +34,6 @@ from .forms import (
     UnitHoursFilterForm,
 )
 from .models import CreditEntry, ExternalClaim, OfflineSession
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _officer_or_403(request: HttpRequest) -> Officer:
-    officer = officer_for_user(request.user)
-    if officer is None:
-        raise PermissionDenied(_("本账号没有关联执法人员档案。"))
-    return officer
 
 
 def _year(request: HttpRequest) -> int:
@@ -53,9 +47,8 @@ def _year(request: HttpRequest) -> int:
 # --- officer ---------------------------------------------------------------------------------------
 
 
-@login_required
-def my_learning(request: HttpRequest) -> HttpResponse:
-    officer = _officer_or_403(request)
+@officer_required
+def my_learning(request: HttpRequest, officer: Officer) -> HttpResponse:
     year = _year(request)
     services.enrolments_sync(officer=officer, year=year)
     credits = selectors.recent_credits(officer=officer)
@@ -76,10 +69,9 @@ def my_learning(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@officer_required
 @require_POST
-def course_enrol(request: HttpRequest, course_id: int) -> HttpResponse:
-    officer = _officer_or_403(request)
+def course_enrol(request: HttpRequest, course_id: int, officer: Officer) -> HttpResponse:
     if course_id not in {c.course_id for c in catalog.courses_published()}:
         raise Http404
     services.enrolment_elect(officer=officer, course_id=course_id)
@@ -90,31 +82,23 @@ def course_enrol(request: HttpRequest, course_id: int) -> HttpResponse:
 # --- online study (JSON) -----------------------------------------------------------------------------
 
 
-def _json_body(request: HttpRequest) -> dict:
-    try:
-        data = json.loads(request.body or b"{}")
-    except ValueError:
-        data = None
-    if not isinstance(data, dict):
-        raise _BadRequest
-    return data
-
-
-class _BadRequest(Exception):
-    pass
+MAX_VIDEO_SECONDS = 7 * 24 * 3600  # a video position past a week is not a position
 
 
 def _study_view(func):
     @login_required
     @require_POST
     def wrapper(request: HttpRequest) -> JsonResponse:
-        officer = officer_for_user(request.user)
+        officer = current_officer(request.user)
         if officer is None:
             return JsonResponse({"status": "forbidden"}, status=403)
         try:
-            return func(request, officer, _json_body(request))
-        except (_BadRequest, KeyError, TypeError, ValueError):
-            return JsonResponse({"status": "bad_request"}, status=400)
+            # org.jsonbody: size, depth and number ranges checked at the edge (400 with a Chinese message).
+            return func(request, officer, json_body(request, max_bytes=16 * 1024, empty={}))
+        except JsonBodyError as exc:
+            return JsonResponse({"status": "bad_request", "message": str(exc)}, status=400)
+        except (KeyError, TypeError, ValueError):
+            return JsonResponse({"status": "bad_request", "message": _("请求格式不正确。")}, status=400)
         except services.LearningError as exc:
             return JsonResponse({"status": "refused", "message": str(exc)}, status=404)
 
@@ -124,8 +108,8 @@ def _study_view(func):
 
 @_study_view
 def study_start(request, officer, data) -> JsonResponse:
-    result = services.study_start(officer=officer, lesson_id=int(data["lesson_id"]), takeover=bool(data.get("takeover")))
-    payload = services._progress_payload(result.progress, result.spec)
+    result = services.study_start(officer=officer, lesson_id=json_int(data["lesson_id"]), takeover=bool(data.get("takeover")))
+    payload = services.study_progress_payload(result.progress, result.spec)
     if result.status == "busy":
         return JsonResponse({"status": "busy", "message": _("您正在另一个窗口学习,本窗口不计时。"), **payload}, status=409)
     return JsonResponse({"status": "ok", "token": result.session.token, **payload})
@@ -139,7 +123,7 @@ def study_heartbeat(request, officer, data) -> JsonResponse:
         token=str(data["token"]),
         visible=bool(data.get("visible", True)),
         active=bool(data.get("active", True)),
-        video_position=float(position) if position is not None else None,
+        video_position=json_float(position, low=0, high=MAX_VIDEO_SECONDS) if position is not None else None,
     )
     status = 409 if result["status"] in ("superseded", "unknown") else 200
     return JsonResponse(result, status=status)
@@ -148,7 +132,7 @@ def study_heartbeat(request, officer, data) -> JsonResponse:
 @_study_view
 def study_check(request, officer, data) -> JsonResponse:
     result = services.study_check_answer(
-        officer=officer, token=str(data["token"]), key=str(data["key"]), choice=int(data["choice"])
+        officer=officer, token=str(data["token"]), key=str(data["key"]), choice=json_int(data["choice"], low=0, high=1000)
     )
     return JsonResponse(result)
 
@@ -159,10 +143,9 @@ def study_stop(request, officer, data) -> JsonResponse:
     return JsonResponse({"status": "ok"})
 
 
-@login_required
-def lesson_study(request: HttpRequest, lesson_id: int) -> HttpResponse:
+@officer_required
+def lesson_study(request: HttpRequest, lesson_id: int, officer: Officer) -> HttpResponse:
     """A plain study page for a lesson (the widget alone); content's lesson page mounts the same widget."""
-    officer = _officer_or_403(request)
     spec = catalog.lesson_study_spec(lesson_id=lesson_id)
     if spec is None:
         raise Http404
@@ -173,29 +156,22 @@ def lesson_study(request: HttpRequest, lesson_id: int) -> HttpResponse:
 # --- offline sessions --------------------------------------------------------------------------------
 
 
-def _require_trainer(request: HttpRequest) -> None:
-    roles = roles_of(request.user)
-    if not (roles.is_trainer or roles.sees_everyone):
-        raise PermissionDenied(_("只有培训师和人事可以管理线下培训。"))
-
-
 def _managed_session(request: HttpRequest, pk: int) -> OfflineSession:
+    require(request.user, "training")
     session = get_object_or_404(OfflineSession.objects.select_related("category"), pk=pk)
     if not selectors.may_manage_session(request.user, session):
-        raise PermissionDenied
+        raise PermissionDenied(_("只有本场培训的培训师和人事可以管理该培训。"))
     return session
 
 
-@login_required
+@role_required("training")
 def session_list(request: HttpRequest) -> HttpResponse:
-    _require_trainer(request)
     page = Paginator(selectors.sessions_for_manager(user=request.user), 30).get_page(request.GET.get("page"))
     return render(request, "learning/session_list.html", {"page": page})
 
 
-@login_required
+@role_required("training")
 def session_new(request: HttpRequest) -> HttpResponse:
-    _require_trainer(request)
     form = OfflineSessionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -252,15 +228,12 @@ def session_qr(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def session_export(request: HttpRequest, pk: int) -> HttpResponse:
     session = _managed_session(request, pk)
-    response = HttpResponse(selectors.attendance_xlsx(session=session), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="attendance-{session.pk}.xlsx"'
-    return response
+    return xlsx_response(selectors.attendance_xlsx(session=session), f"签到表-{session.pk}.xlsx")
 
 
-@login_required
-def checkin(request: HttpRequest, pk: int, token: str) -> HttpResponse:
+@officer_required
+def checkin(request: HttpRequest, pk: int, token: str, officer: Officer) -> HttpResponse:
     """What the officer's phone opens after scanning the room's code: confirm, then sign in or out."""
-    officer = _officer_or_403(request)
     session = get_object_or_404(OfflineSession.objects.select_related("category"), pk=pk)
     context = {"session": session, "token": token}
     if request.method == "POST":
@@ -280,9 +253,8 @@ def checkin(request: HttpRequest, pk: int, token: str) -> HttpResponse:
 # --- external training -------------------------------------------------------------------------------
 
 
-@login_required
-def claim_new(request: HttpRequest) -> HttpResponse:
-    officer = _officer_or_403(request)
+@officer_required
+def claim_new(request: HttpRequest, officer: Officer) -> HttpResponse:
     form = ExternalClaimForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -299,10 +271,8 @@ def claim_new(request: HttpRequest) -> HttpResponse:
     return render(request, "learning/claim_form.html", {"form": form}, status=400 if form.errors else 200)
 
 
-@login_required
+@role_required("hr_pages")
 def claim_review(request: HttpRequest) -> HttpResponse:
-    if not roles_of(request.user).may_use_hr_pages:
-        raise PermissionDenied
     claims = selectors.claims_to_review(user=request.user)
     status = request.GET.get("status", ExternalClaim.Status.PENDING)
     if status in ExternalClaim.Status.values:
@@ -311,7 +281,7 @@ def claim_review(request: HttpRequest) -> HttpResponse:
     return render(request, "learning/claim_review.html", {"page": page, "status": status, "statuses": ExternalClaim.Status.choices})
 
 
-@login_required
+@role_required("hr_pages")
 @require_POST
 def claim_decide(request: HttpRequest, pk: int) -> HttpResponse:
     claim = get_object_or_404(ExternalClaim.objects.select_related("officer__unit"), pk=pk)
@@ -340,15 +310,15 @@ def claim_attachment(request: HttpRequest, pk: int) -> HttpResponse:
     claim = get_object_or_404(ExternalClaim.objects.select_related("officer__unit"), pk=pk)
     if not (claim.officer.user_id == request.user.pk or selectors.may_decide_claim(request.user, claim)):
         raise PermissionDenied
-    return FileResponse(claim.attachment.open("rb"), as_attachment=True, filename=claim.attachment.name.rsplit("/", 1)[-1])
+    response = FileResponse(
+        claim.attachment.open("rb"), as_attachment=True, filename=claim.attachment.name.rsplit("/", 1)[-1]
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 # --- unit leader / HR --------------------------------------------------------------------------------
-
-
-def _require_hr_pages(request: HttpRequest) -> None:
-    if not roles_of(request.user).may_use_hr_pages:
-        raise PermissionDenied(_("只有人事和单位负责人可以查看单位学时。"))
 
 
 def _unit_rows(request: HttpRequest):
@@ -358,21 +328,18 @@ def _unit_rows(request: HttpRequest):
     only_short = False
     if form.is_valid():
         if form.cleaned_data.get("unit"):
-            unit = get_object_or_404(Unit, pk=form.cleaned_data["unit"])
-            if not may_view_unit(request.user, unit):
-                raise PermissionDenied
+            unit = access_unit(request.user, form.cleaned_data["unit"])
             officers = officers.filter(unit__path__startswith=unit.path)
         only_short = form.cleaned_data.get("only_short") or False
     year = _year(request)
     rows, columns = selectors.unit_status_rows(year=year, officers=officers)
     if only_short:
-        rows = [r for r in rows if not r["ok"]]
+        rows = [r for r in rows if r["short"]]
     return form, unit, year, rows, columns
 
 
-@login_required
+@role_required("hr_pages")
 def unit_hours(request: HttpRequest) -> HttpResponse:
-    _require_hr_pages(request)
     form, unit, year, rows, columns = _unit_rows(request)
     query = request.GET.copy()
     query.pop("page", None)
@@ -382,26 +349,21 @@ def unit_hours(request: HttpRequest) -> HttpResponse:
         "learning/unit_hours.html",
         {
             "form": form, "unit": unit, "year": year, "page": page, "columns": columns, "total": len(rows),
-            "short": sum(1 for r in rows if not r["ok"]), "tree": unit_tree_for(viewer=request.user),
+            "short": sum(1 for r in rows if r["short"]), "tree": unit_tree_for(viewer=request.user),
             "query": query.urlencode(),
         },
     )
 
 
-@login_required
+@role_required("hr_pages")
 def unit_hours_export(request: HttpRequest) -> HttpResponse:
-    _require_hr_pages(request)
     _form, _unit, year, rows, columns = _unit_rows(request)
-    response = HttpResponse(selectors.unit_status_xlsx(year=year, rows=rows, columns=columns), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="hours-{year}.xlsx"'
-    return response
+    return xlsx_response(selectors.unit_status_xlsx(year=year, rows=rows, columns=columns), f"学时-{year}.xlsx")
 
 
 @login_required
 def officer_ledger(request: HttpRequest, pk: int) -> HttpResponse:
-    officer = get_object_or_404(Officer.objects.select_related("unit", "role_category"), pk=pk)
-    if not may_view_officer_file(request.user, officer):
-        raise PermissionDenied
+    officer = access_officer(request.user, pk)
     year = _year(request)
     entries = list(selectors.credits_page(officer=officer, year=year))
     titles = selectors.source_titles(entries)
@@ -412,16 +374,14 @@ def officer_ledger(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "officer": officer, "year": year, "summary": selectors.officer_summary(officer=officer, year=year),
             "entries": [(e, titles.get(e.pk, ""), e.pk in reversed_ids) for e in entries],
-            "may_reverse": roles_of(request.user).sees_everyone, "reverse_form": ReverseForm(),
+            "may_reverse": has(request.user, "hr"), "reverse_form": ReverseForm(),
         },
     )
 
 
-@login_required
+@role_required("hr", message=gettext_lazy("只有人事可以冲销学时。"))
 @require_POST
 def credit_reverse(request: HttpRequest, pk: int) -> HttpResponse:
-    if not roles_of(request.user).sees_everyone:
-        raise PermissionDenied(_("只有人事可以冲销学时。"))
     entry = get_object_or_404(CreditEntry, pk=pk)
     form = ReverseForm(request.POST)
     if form.is_valid():
@@ -436,11 +396,9 @@ def credit_reverse(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(f"{reverse('learning:officer_ledger', args=[entry.officer_id])}?year={entry.year}")
 
 
-@login_required
+@role_required("hr", message=gettext_lazy("只有人事可以修改学时规则。"))
 def rules_edit(request: HttpRequest) -> HttpResponse:
     """HR edits the yearly rules as data: year × role category × credit category → hours; days per role."""
-    if not roles_of(request.user).sees_everyone:
-        raise PermissionDenied(_("只有人事可以修改学时规则。"))
     year = _year(request) if request.method == "GET" else int(request.POST.get("year", timezone.localdate().year))
     roles = list(RoleCategory.objects.all())
     categories = [{"code": code, "name": name} for code, name in selectors.categories().items()]

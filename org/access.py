@@ -44,7 +44,6 @@ CAPABILITIES: dict[str, Capability] = {
     "training": Capability(lambda r: r.may_use_cms, _("只有培训师和人事可以使用此功能。")),
     # Exam management pages are readable by unit leaders too (their subtree's results).
     "exam_pages": Capability(lambda r: r.may_use_cms or r.is_unit_leader, _("只有培训师、人事和单位负责人可以查看考试管理。")),
-    "grader": Capability(lambda r: r.is_trainer or r.sees_everyone, _("只有阅卷人可以进入阅卷。")),
 }
 
 

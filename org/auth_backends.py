@@ -10,6 +10,21 @@ def officer_status_allows_login(user) -> bool:
     return not Officer.objects.filter(user_id=user.pk).exclude(status=Officer.Status.ACTIVE).exists()
 
 
+def user_for_login(login: str) -> User | None:
+    """The account a login box entry names: 工号, phone, username or email (full-width digits, spaces tolerated)."""
+    login = normalize_code(login)
+    if not login:
+        return None
+    if "@" in login:
+        return User.objects.filter(email__iexact=login).first()
+    officer = (
+        Officer.objects.select_related("user").filter(employee_no=login).first()
+        or Officer.objects.select_related("user").filter(phone=login).first()
+    )
+    # allauth's own backend matches usernames case-insensitively, so the limit must too.
+    return officer.user if officer else User.objects.filter(username__iexact=login).first()
+
+
 class EmployeeNoOrPhoneBackend(ModelBackend):
     """Logs in with 工号 or the officer's phone number (full-width digits and spaces tolerated).
 
@@ -19,12 +34,7 @@ class EmployeeNoOrPhoneBackend(ModelBackend):
     def authenticate(self, request, username=None, password=None, **kwargs):
         if not username or password is None:
             return None
-        login = normalize_code(username)
-        officer = (
-            Officer.objects.select_related("user").filter(employee_no=login).first()
-            or Officer.objects.select_related("user").filter(phone=login).first()
-        )
-        user = officer.user if officer else User.objects.filter(username=login).first()
+        user = user_for_login(username)
         if user is None:
             # Run the hasher anyway so timing does not reveal unknown logins.
             User().set_password(password)

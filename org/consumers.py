@@ -17,6 +17,11 @@ class NoticeConsumer(AsyncJsonWebsocketConsumer):
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
 
+    async def receive(self, text_data=None, bytes_data=None):
+        # Pushes only: whatever the browser sends is dropped unread (never JSON-decoded, so a hostile frame,
+        # e.g. 50,000 nested arrays, cannot raise in the parser).
+        return
+
     async def disconnect(self, code):
         if hasattr(self, "group"):
             await self.channel_layer.group_discard(self.group, self.channel_name)

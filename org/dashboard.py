@@ -11,7 +11,6 @@ from dataclasses import dataclass
 
 from django.http import HttpRequest
 from django.utils.functional import Promise
-from django.utils.translation import gettext_lazy as _
 
 
 @dataclass(frozen=True)
@@ -38,20 +37,3 @@ def cards_for(request: HttpRequest, officer) -> list[dict]:
         for card in sorted(_CARDS.values(), key=lambda c: c.order)
     ]
 
-
-def _placeholder(text: str | Promise) -> Callable[[HttpRequest, object | None], dict]:
-    return lambda request, officer: {"text": text}
-
-
-register_card(
-    key="hours", order=10, title=_("本年度学时"), template="org/cards/placeholder.html",
-    context=_placeholder(_("学时统计将在学习模块上线后显示。")),
-)
-register_card(
-    key="exams", order=20, title=_("考试"), template="org/cards/placeholder.html",
-    context=_placeholder(_("暂无待参加的考试。")),
-)
-register_card(
-    key="certificate", order=30, title=_("行政执法证"), template="org/cards/placeholder.html",
-    context=_placeholder(_("执法证与年审信息将在执法资格模块上线后显示。")),
-)

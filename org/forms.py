@@ -5,7 +5,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .models import Officer, RoleCategory
-from .text import normalize_code
+from .tabular import TableError, check_upload_size
+from .text import normalize_text
 
 
 class OfficerLoginForm(LoginForm):
@@ -39,8 +40,10 @@ class RosterUploadForm(forms.Form):
         name = upload.name.lower()
         if not (name.endswith(".xlsx") or name.endswith(".csv")):
             raise forms.ValidationError(_("只支持 .xlsx 或 .csv 文件。"))
-        if upload.size > 20 * 1024 * 1024:
-            raise forms.ValidationError(_("文件超过 20MB。"))
+        try:
+            check_upload_size(upload.size)
+        except TableError as exc:
+            raise forms.ValidationError(str(exc)) from exc
         return upload
 
 
@@ -54,7 +57,7 @@ class EmployeeNumbersField(forms.CharField):
 
     def clean(self, value):
         text = super().clean(value) or ""
-        numbers = list(dict.fromkeys(n for n in (normalize_code(p) for p in re.split(r"[\s,,、;;]+", text)) if n))
+        numbers = list(dict.fromkeys(n for n in re.split(r"[\s,、;]+", normalize_text(text)) if n))
         if len(numbers) > self.max_numbers:
             raise forms.ValidationError(_("一次最多填写 %(n)s 个工号。") % {"n": self.max_numbers})
         found = {o.employee_no: o for o in Officer.objects.filter(employee_no__in=numbers).select_related("unit")}

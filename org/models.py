@@ -10,6 +10,10 @@ from treebeard.mp_tree import MP_Node
 class User(AbstractUser):
     """The login identity. For officers the username is the employee number (工号)."""
 
+    # Set when someone else chose the password (an initial password issued by HR or an admin): the person must pick
+    # their own before using the site (org.middleware.RequirePasswordChangeMiddleware); cleared by the adapter.
+    must_change_password = models.BooleanField(_("须修改密码"), default=False)
+
     class Meta:
         verbose_name = _("用户")
         verbose_name_plural = _("用户")
@@ -46,6 +50,8 @@ class RoleCategory(models.Model):
 
     code = models.SlugField(_("代码"), max_length=40, unique=True)
     name = models.CharField(_("名称"), max_length=40, unique=True)
+    # Shown instead of the name when the interface is in English (blank: the Chinese name).
+    name_en = models.CharField(_("英文名称"), max_length=80, blank=True)
     sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
 
     class Meta:
@@ -54,7 +60,9 @@ class RoleCategory(models.Model):
         verbose_name_plural = _("人员类别")
 
     def __str__(self) -> str:
-        return self.name
+        from org.naming import display_name
+
+        return display_name(self)
 
 
 class Officer(models.Model):

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import re
 from dataclasses import dataclass, field
 
@@ -13,6 +11,7 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
 from .models import Officer, RoleCategory, Unit, User
+from .tabular import TableError, read_table
 from .text import normalize_code, normalize_text
 
 # Column headers as bureaus write them; the first is the canonical one used on export.
@@ -39,8 +38,8 @@ _PHONE_RE = re.compile(r"^1\d{10}$")
 _DATE_PATTERNS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日")
 
 
-class RosterFileError(Exception):
-    """The file as a whole cannot be read (wrong type, no header, missing columns)."""
+# The file as a whole cannot be read (wrong type, too big, no header, missing columns): the kit's error.
+RosterFileError = TableError
 
 
 @dataclass(frozen=True)
@@ -81,45 +80,6 @@ class RosterParseResult:
         return not self.errors
 
 
-def read_table(filename: str, content: bytes) -> list[list[object]]:
-    """Rows of cells from .xlsx or .csv (UTF-8 with or without BOM, or GB18030 as Excel saves it in China)."""
-    lower = filename.lower()
-    if lower.endswith(".xlsx"):
-        from openpyxl import load_workbook
-
-        try:
-            workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        except Exception as exc:  # openpyxl raises many types for a broken file
-            raise RosterFileError(_("无法读取 Excel 文件:%(error)s") % {"error": exc}) from exc
-        sheet = workbook.worksheets[0]
-        return [list(r) for r in sheet.iter_rows(values_only=True)]
-    if lower.endswith(".csv"):
-        for encoding in ("utf-8-sig", "gb18030"):
-            try:
-                text = content.decode(encoding)
-                break
-            except UnicodeDecodeError:
-                continue
-        else:
-            raise RosterFileError(_("CSV 文件编码无法识别,请另存为 UTF-8。"))
-        return [list(r) for r in csv.reader(io.StringIO(text))]
-    raise RosterFileError(_("只支持 .xlsx 或 .csv 文件。"))
-
-
-def _header_map(header: list[object]) -> dict[str, int]:
-    cells = [normalize_text(c).rstrip("*") for c in header]
-    found: dict[str, int] = {}
-    for key, names in COLUMNS.items():
-        for index, cell in enumerate(cells):
-            if cell in names:
-                found[key] = index
-                break
-    missing = [COLUMNS[k][0] for k in REQUIRED if k not in found]
-    if missing:
-        raise RosterFileError(_("表头缺少必填列:%(cols)s") % {"cols": "、".join(missing)})
-    return found
-
-
 def parse_date(value: object) -> dt.date:
     if isinstance(value, dt.datetime):
         return value.date()
@@ -136,13 +96,7 @@ def parse_date(value: object) -> dt.date:
 
 def parse_roster(filename: str, content: bytes) -> RosterParseResult:
     """Validate every row; return all errors, or all rows ready to apply. Raises RosterFileError for the file."""
-    table = read_table(filename, content)
-    # Skip leading blank rows (bureau templates often start with a title row is not supported: header first).
-    while table and not any(normalize_text(c) for c in table[0]):
-        table.pop(0)
-    if not table:
-        raise RosterFileError(_("文件是空的。"))
-    cols = _header_map(table[0])
+    table = read_table(content, filename, headers=COLUMNS, required=REQUIRED)
     units = {u.full_path: u for u in Unit.objects.all()}
     categories = {c.name: c for c in RoleCategory.objects.all()}
     result = RosterParseResult()
@@ -150,19 +104,18 @@ def parse_roster(filename: str, content: bytes) -> RosterParseResult:
     seen_phones: dict[str, int] = {}
     seen_emails: dict[str, int] = {}
 
-    def cell(raw: list[object], key: str) -> object:
-        index = cols.get(key)
-        return raw[index] if index is not None and index < len(raw) else None
+    for table_row in table.rows:
+        offset = table_row.number
 
-    for offset, raw in enumerate(table[1:], start=2):
-        if not any(normalize_text(c) for c in raw):
-            continue  # blank line
+        def cell(key: str, table_row=table_row) -> object:
+            return table_row.values.get(key)
+
         errors: list[RosterError] = []
 
         def error(key: str, message: str) -> None:
             errors.append(RosterError(offset, COLUMNS[key][0], message))  # noqa: B023
 
-        employee_no = normalize_code(cell(raw, "employee_no"))
+        employee_no = normalize_code(cell("employee_no"))
         if not employee_no:
             error("employee_no", _("工号不能为空"))
         elif employee_no in seen_numbers:
@@ -170,18 +123,18 @@ def parse_roster(filename: str, content: bytes) -> RosterParseResult:
         else:
             seen_numbers[employee_no] = offset
 
-        name = normalize_text(cell(raw, "name")).replace(" ", "")
+        name = normalize_text(cell("name")).replace(" ", "")
         if not name:
             error("name", _("姓名不能为空"))
 
-        unit_path = "/".join(part.strip() for part in normalize_text(cell(raw, "unit")).split("/") if part.strip())
+        unit_path = "/".join(part.strip() for part in normalize_text(cell("unit")).split("/") if part.strip())
         unit = units.get(unit_path)
         if not unit_path:
             error("unit", _("单位不能为空"))
         elif unit is None:
             error("unit", _("单位“%(path)s”不存在,请按“局/中队/分队”的完整路径填写") % {"path": unit_path})
 
-        category_name = normalize_text(cell(raw, "role_category"))
+        category_name = normalize_text(cell("role_category"))
         category = categories.get(category_name)
         if category is None:
             error(
@@ -191,14 +144,14 @@ def parse_roster(filename: str, content: bytes) -> RosterParseResult:
             )
 
         hire_date = None
-        raw_date = cell(raw, "hire_date")
+        raw_date = cell("hire_date")
         if normalize_text(raw_date):
             try:
                 hire_date = parse_date(raw_date)
             except ValueError:
                 error("hire_date", _("日期“%(value)s”无法识别,请写成 2021-03-01") % {"value": normalize_text(raw_date)})
 
-        phone = normalize_code(cell(raw, "phone")).replace("-", "") or None
+        phone = normalize_code(cell("phone")).replace("-", "") or None
         if phone is not None:
             if not _PHONE_RE.match(phone):
                 error("phone", _("手机号“%(value)s”应为 11 位数字") % {"value": phone})
@@ -207,7 +160,7 @@ def parse_roster(filename: str, content: bytes) -> RosterParseResult:
             else:
                 seen_phones[phone] = offset
 
-        email = normalize_code(cell(raw, "email")).lower()
+        email = normalize_code(cell("email")).lower()
         if email:
             try:
                 validate_email(email)
@@ -218,11 +171,11 @@ def parse_roster(filename: str, content: bytes) -> RosterParseResult:
                     error("email", _("邮箱与第 %(row)s 行重复") % {"row": seen_emails[email]})
                 seen_emails.setdefault(email, offset)
 
-        duty_text = normalize_text(cell(raw, "enforcement_duty")).lower()
+        duty_text = normalize_text(cell("enforcement_duty")).lower()
         if duty_text not in _YES | _NO:
             error("enforcement_duty", _("应填“是”或“否”"))
 
-        status_text = normalize_text(cell(raw, "status"))
+        status_text = normalize_text(cell("status"))
         status = _STATUS.get(status_text)
         if status is None:
             error("status", _("状态应为 在职、离职 或 退休"))

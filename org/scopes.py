@@ -74,6 +74,29 @@ def roles_of(user: User) -> Roles:
     return roles
 
 
+# The Wagtail group that approves content (see org.migrations.0002): its members are privileged accounts.
+APPROVER_GROUP = "法制科审核"
+
+
+def is_privileged_account(user: User) -> bool:
+    """Staff of the platform rather than only an officer: any role beyond unit leader, a content approver, or a
+    Django staff/superuser. Only an admin may reset such an account's password."""
+    return (
+        user.is_staff
+        or user.is_superuser
+        or RoleGrant.objects.filter(user=user).exclude(role=RoleGrant.Role.UNIT_LEADER).exists()
+        or user.groups.filter(name=APPROVER_GROUP).exists()
+    )
+
+
+def may_issue_initial_password(actor: User, target: User) -> bool:
+    """HR resets ordinary officers; only an admin resets HR, approver, admin or trainer accounts (issue #11)."""
+    roles = roles_of(actor)
+    if roles.is_admin:
+        return True
+    return roles.is_hr and actor.pk != target.pk and not is_privileged_account(target)
+
+
 def _subtree_q(paths: tuple[str, ...], prefix: str = "") -> Q:
     q = Q(pk__in=[])
     for path in paths:

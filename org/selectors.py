@@ -2,19 +2,12 @@
 
 from __future__ import annotations
 
-import io
-
 from django.db.models import Count, Q, QuerySet
 
 from .models import Officer, RoleGrant, Unit, User
 from .roster import EXPORT_HEADERS, STATUS_LABELS
 from .scopes import officers_visible_to, units_visible_to
-
-
-def officer_for_user(user: User) -> Officer | None:
-    if not user.is_authenticated:
-        return None
-    return Officer.objects.select_related("unit", "role_category").filter(user=user).first()
+from .tabular import Sheet, write_workbook
 
 
 def users_with_roles(*roles: str) -> list[User]:
@@ -56,34 +49,25 @@ def unit_tree_for(*, viewer: User) -> list[dict]:
 
 def roster_export_xlsx(*, officers: QuerySet[Officer]) -> bytes:
     """The same columns the import reads, so an exported file can be edited and imported back."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    workbook = Workbook(write_only=False)
-    sheet = workbook.active
-    sheet.title = "花名册"
-    sheet.append(EXPORT_HEADERS)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for o in officers.select_related("unit", "role_category", "user"):
-        sheet.append(
-            [
-                o.employee_no,
-                o.name,
-                o.unit.full_path,
-                o.role_category.name,
-                o.hire_date,
-                o.phone or "",
-                o.user.email,
-                "是" if o.enforcement_duty else "否",
-                STATUS_LABELS[o.status],
-            ]
-        )
-    for column, width in zip("ABCDEFGHI", (12, 10, 40, 10, 12, 14, 24, 8, 8), strict=True):
-        sheet.column_dimensions[column].width = width
-    for row in sheet.iter_rows(min_row=2, min_col=5, max_col=5):
-        for cell in row:
-            cell.number_format = "yyyy-mm-dd"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    rows = (
+        [
+            o.employee_no,
+            o.name,
+            o.unit.full_path,
+            o.role_category.name,
+            o.hire_date,
+            o.phone or "",
+            o.user.email,
+            "是" if o.enforcement_duty else "否",
+            STATUS_LABELS[o.status],
+        ]
+        for o in officers.select_related("unit", "role_category", "user")
+    )
+    sheet = Sheet(
+        "花名册",
+        EXPORT_HEADERS,
+        rows,
+        widths=dict(enumerate((12, 10, 40, 10, 12, 14, 24, 8, 8))),
+        number_formats={4: "yyyy-mm-dd"},
+    )
+    return write_workbook([sheet])

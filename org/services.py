@@ -6,10 +6,13 @@ import secrets
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from .models import AuditEntry, Officer, RoleCategory, RoleGrant, Unit, User
 from .roster import RosterParseResult, RosterRow
+from .scopes import may_issue_initial_password
 
 # Wagtail permissions are granted through these groups; role grants keep them in step.
 ROLE_GROUPS = {
@@ -193,12 +196,21 @@ def roster_import(*, parsed: RosterParseResult, actor: User | None, dry_run: boo
 
 @transaction.atomic
 def officer_issue_initial_password(*, officer: Officer, actor: User) -> str:
-    """HR hands the officer a one-time password; it is shown once and never stored in clear."""
+    """HR hands the officer a one-time password; it is shown once and never stored in clear, and must be changed at
+    the first login. Only an admin may do this for a privileged account (else PermissionDenied)."""
+    if not may_issue_initial_password(actor, officer.user):
+        raise PermissionDenied(_("只有系统管理员可以为人事、培训师、审核人或管理员账号生成初始密码。"))
     alphabet = "abcdefghjkmnpqrstuvwxyz23456789"
     password = "".join(secrets.choice(alphabet) for _ in range(10))
     officer.user.set_password(password)
-    officer.user.save(update_fields=["password"])
-    audit_record(actor=actor, action="officer.initial_password", target=officer)
+    officer.user.must_change_password = True
+    officer.user.save(update_fields=["password", "must_change_password"])
+    audit_record(
+        actor=actor,
+        action="officer.initial_password",
+        target=officer,
+        data={"issued_by": actor.username, "account": officer.user.username},
+    )
     return password
 
 

@@ -4,44 +4,71 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import dashboard, selectors, services, uploads
+from .access import access_officer, access_unit, current_officer, role_required
 from .forms import OfficerFilterForm, RosterUploadForm
-from .models import Officer, Unit
+from .models import Officer
 from .roster import RosterFileError, parse_roster
-from .scopes import may_view_officer_file, may_view_unit, roles_of
+from .scopes import may_issue_initial_password
+from .tabular import capped, xlsx_response
+
+
+def public_media(request: HttpRequest, path: str) -> HttpResponse:
+    """Wagtail images only; MEDIA_ROOT is read per request so tests may move it."""
+    import posixpath
+
+    from django.conf import settings
+    from django.http import Http404
+    from django.views.static import serve
+
+    # Judge the path as serve() will resolve it: "images/../documents/x" is a document, not an image.
+    normalised = posixpath.normpath(path).lstrip("/")
+    if not normalised.startswith(PUBLIC_MEDIA_FOLDERS) or ".." in normalised.split("/"):
+        raise Http404
+    return serve(request, normalised, document_root=settings.MEDIA_ROOT)
+
+
+PUBLIC_MEDIA_FOLDERS = ("images/", "original_images/")
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"ok": True, "time": timezone.now().isoformat()})
 
 
+def favicon(request: HttpRequest) -> HttpResponse:
+    # Resolved per request: with hashed static names the URL is known only after collectstatic.
+    return redirect(static("favicon.svg"), permanent=True)
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """Every 403: a Chinese page with the navigation, the reason, and a way home (handler403)."""
+    reason = str(exception) if exception is not None and str(exception) else _("您没有权限访问这个页面。")
+    return render(request, "403.html", {"reason": reason}, status=403)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form posted with a missing or stale security token (an old tab, cookies cleared): say what to do."""
+    message = _("页面已过期或安全校验未通过,请返回上一页刷新后重新提交。")
+    return render(request, "403.html", {"reason": message}, status=403)
+
+
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    officer = selectors.officer_for_user(request.user)
+    officer = current_officer(request.user)
     return render(request, "org/home.html", {"officer": officer, "cards": dashboard.cards_for(request, officer)})
 
 
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
-    return render(request, "org/profile.html", {"officer": selectors.officer_for_user(request.user)})
-
-
-def _require_hr_pages(request: HttpRequest) -> None:
-    if not roles_of(request.user).may_use_hr_pages:
-        raise PermissionDenied(_("只有人事和单位负责人可以查看人员名册。"))
-
-
-def _require_roster_manager(request: HttpRequest) -> None:
-    if not roles_of(request.user).may_manage_roster:
-        raise PermissionDenied(_("只有人事可以导入花名册。"))
+    return render(request, "org/profile.html", {"officer": current_officer(request.user)})
 
 
 def _filtered_officers(request: HttpRequest):
@@ -51,9 +78,7 @@ def _filtered_officers(request: HttpRequest):
     if form.is_valid():
         data = form.cleaned_data
         if data.get("unit"):
-            unit = get_object_or_404(Unit, pk=data["unit"])
-            if not may_view_unit(request.user, unit):
-                raise PermissionDenied
+            unit = access_unit(request.user, data["unit"])
         duty = data.get("enforcement_duty")
         filters = {
             "q": data.get("q") or "",
@@ -64,9 +89,8 @@ def _filtered_officers(request: HttpRequest):
     return form, unit, selectors.officer_list_for(viewer=request.user, unit=unit, **filters)
 
 
-@login_required
+@role_required("hr_pages")
 def officer_list(request: HttpRequest) -> HttpResponse:
-    _require_hr_pages(request)
     form, unit, officers = _filtered_officers(request)
     page = Paginator(officers, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -85,43 +109,35 @@ def officer_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@role_required("hr_pages")
 def officer_export(request: HttpRequest) -> HttpResponse:
-    _require_hr_pages(request)
     _form, _unit, officers = _filtered_officers(request)
     content = selectors.roster_export_xlsx(officers=officers)
-    response = HttpResponse(
-        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    filename = f"roster-{timezone.localdate():%Y%m%d}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return xlsx_response(content, f"花名册-{timezone.localdate():%Y%m%d}.xlsx")
 
 
 @login_required
 def officer_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    officer = get_object_or_404(Officer.objects.select_related("unit", "role_category", "user"), pk=pk)
-    if not may_view_officer_file(request.user, officer):
-        raise PermissionDenied
-    return render(request, "org/officer_detail.html", {"officer": officer})
+    officer = access_officer(request.user, pk)
+    context = {"officer": officer, "may_issue_password": may_issue_initial_password(request.user, officer.user)}
+    return render(request, "org/officer_detail.html", context)
 
 
-@login_required
+@role_required("roster")
 @require_POST
 def officer_initial_password(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_roster_manager(request)
     officer = get_object_or_404(Officer, pk=pk)
     password = services.officer_issue_initial_password(officer=officer, actor=request.user)
-    return render(request, "org/officer_detail.html", {"officer": officer, "initial_password": password})
+    context = {"officer": officer, "initial_password": password, "may_issue_password": True}
+    return render(request, "org/officer_detail.html", context)
 
 
 _ROSTER_UPLOAD = "roster_upload"
 
 
-@login_required
+@role_required("roster")
 def roster_import(request: HttpRequest) -> HttpResponse:
     """Upload → validate everything → preview (dry run) → confirm. Nothing is written until confirm."""
-    _require_roster_manager(request)
     context: dict = {"form": RosterUploadForm()}
     if request.method == "POST" and "confirm" in request.POST:
         staged = uploads.staged_upload_get(request, key=_ROSTER_UPLOAD, token=request.POST.get("token"))
@@ -145,7 +161,8 @@ def _validate_and_maybe_apply(request, name: str, content: bytes, context: dict,
         context["file_error"] = str(exc)
         return render(request, "org/roster_import.html", context, status=400)
     if not parsed.ok:
-        context["errors"] = parsed.errors
+        context["errors"], context["errors_more"] = capped(parsed.errors)
+        context["error_total"] = len(parsed.errors)
         return render(request, "org/roster_import.html", context, status=400)
     report = services.roster_import(parsed=parsed, actor=request.user, dry_run=not apply)
     context["report"] = report

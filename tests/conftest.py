@@ -25,20 +25,6 @@ def _fresh_cache():
     cache.clear()
 
 
-@pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
-    """Append-only tables refuse TRUNCATE on PostgreSQL unless the session setting zfxt.allow_truncate is on
-    (certification migration 0002). Django's flush between transactional tests truncates, so turn it on for the
-    TEST database only (every new session inherits it; this one sets it too)."""
-    with django_db_blocker.unblock():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT current_database()")
-                name = cursor.fetchone()[0].replace('"', '""')
-                cursor.execute(f"ALTER DATABASE \"{name}\" SET zfxt.allow_truncate = 'on'")
-                cursor.execute("SET zfxt.allow_truncate = 'on'")
-
-
 @pytest.fixture
 def postgres_only(db):
     if connection.vendor != "postgresql":

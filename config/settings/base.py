@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+from csp import constants as csp
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -13,6 +14,7 @@ SECRET_KEY = env("SECRET_KEY", default="dev-only-not-secret-zhifa-xuetang")
 DEBUG = env.bool("DEBUG", default=True)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+CSRF_FAILURE_VIEW = "org.views.csrf_failure"  # our Chinese 403 page, not Django's English one
 
 # Our apps first so that their templates override allauth's and Wagtail's.
 INSTALLED_APPS = [
@@ -26,11 +28,13 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "csp",
     "django_tasks",
     "django_tasks_db",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
+    "wagtail.contrib.routable_page",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -54,6 +58,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "org.middleware.RequestSizeLimitMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "org.middleware.WagtailAdminScriptsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "org.middleware.ChineseFirstLocaleMiddleware",
@@ -64,6 +71,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # After MessageMiddleware: it leaves a message explaining the redirect to TOTP enrolment.
     "org.middleware.RequireMfaForPrivilegedRolesMiddleware",
+    "org.middleware.RequirePasswordChangeMiddleware",
+    "org.middleware.CmsAccessMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
@@ -110,9 +119,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
-    CHANNEL_LAYERS = {
-        "default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}
-    }
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}}
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     # Sessions are read from Redis and written through to the database: one query less on every request
     # (exam day is every officer saving at once), and a Redis restart logs nobody out.
@@ -152,6 +159,11 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
 }
 ACCOUNT_FORMS = {"login": "org.forms.OfficerLoginForm"}
+# No "someone asked to reset a password for this unknown address" mails: they go to strangers.
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
+# The client address for the per-IP limits is REMOTE_ADDR, as uvicorn sets it: X-Forwarded-For is believed only from
+# the proxies given to uvicorn (Makefile TRUSTED_PROXIES / --forwarded-allow-ips), never by allauth itself.
+ALLAUTH_TRUSTED_PROXY_COUNT = 0
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "执法学堂"
 
@@ -176,12 +188,49 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+# Hostile uploads (issue #11): form bodies stay small, uploaded files over 2.5 MB stream to disk, every import file is
+# capped (size, uncompressed size of an .xlsx, rows) by org.tabular, and a request body above REQUEST_MAX_BYTES is
+# refused before it is read (except in the Wagtail and Django admin, which have their own upload limits).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
+IMPORT_MAX_UNCOMPRESSED_BYTES = env.int("IMPORT_MAX_UNCOMPRESSED_BYTES", default=64 * 1024 * 1024)
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=20_000)
+REQUEST_MAX_BYTES = env.int("REQUEST_MAX_BYTES", default=12 * 1024 * 1024)
+REQUEST_MAX_BYTES_EXEMPT_PREFIXES = ("/cms/", "/django-admin/")
+
+# --- Content-Security-Policy (django-csp 4) ------------------------------------
+# Scripts only from our own static files (no inline scripts or handlers on any page of ours; the Wagtail admin at
+# /cms/ also allows inline scripts, which its InlinePanel forms and choosers need: org.middleware);
+# inline styles stay allowed because the Wagtail admin and a few of our templates set style attributes. No third
+# parties at all: the platform runs on a bureau's intranet (Wagtail's gravatar is switched off below).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [csp.SELF],
+        "script-src": [csp.SELF],
+        "style-src": [csp.SELF, csp.UNSAFE_INLINE],
+        "img-src": [csp.SELF, "data:", "blob:"],
+        "font-src": [csp.SELF, "data:"],
+        "media-src": [csp.SELF, "blob:"],
+        "connect-src": [csp.SELF],  # 'self' covers same-origin websockets (ws:/wss:) in CSP 3
+        "frame-src": [csp.SELF],
+        "frame-ancestors": [csp.SELF],
+        "form-action": [csp.SELF],
+        "base-uri": [csp.SELF],
+        "object-src": [csp.NONE],
+    }
+}
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
 # --- Wagtail -----------------------------------------------------------------
 WAGTAIL_SITE_NAME = "执法学堂"
 WAGTAILADMIN_LOGIN_URL = "/accounts/login/"  # one login for everything: allauth's, with its MFA stage
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# content.search_backend: the database backend, with Chinese-aware page autocomplete for the admin and chooser.
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "content.search_backend"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "txt", "zip"]
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
@@ -206,6 +255,9 @@ LEARNING_HOURS_PER_TRAINING_DAY = 8
 
 # --- content ------------------------------------------------------------------
 # Lesson videos are uploaded as Wagtail documents and played with <video>.
+# Documents (course files, lesson videos) only through Wagtail's serve view, which applies collection privacy;
+# /media/documents/ is not served (config.urls).
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILDOCS_EXTENSIONS = [*WAGTAILDOCS_EXTENSIONS, "mp4", "webm"]
 # Compilation PDFs embed a TrueType CJK font; set this to a .ttf/.ttc path to override the search.
 CONTENT_PDF_FONT = env("CONTENT_PDF_FONT", default="")

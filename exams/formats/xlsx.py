@@ -9,11 +9,12 @@ letters allowed), 答案* (单选 "A", 多选 "ABD", 判断 "正确/错误", 填
 
 from __future__ import annotations
 
-import io
 import string
+from collections.abc import Sequence
 
 from django.utils.translation import gettext as _
 
+from org.tabular import XLSX_CONTENT_TYPE, Sheet, TableError, read_table, write_workbook
 from org.text import normalize_text
 
 from .base import (
@@ -40,7 +41,7 @@ from .base import (
 
 NAME = "xlsx"
 EXTENSIONS = (".xlsx",)
-CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CONTENT_TYPE = XLSX_CONTENT_TYPE
 OPTION_PREFIX = "选项"
 BASE_OPTION_LETTERS = "ABCDEF"
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -159,50 +160,49 @@ def question_from_values(
     return q, errors
 
 
-def _read_rows(content: bytes) -> list[list[object]]:
-    from openpyxl import load_workbook
+def _category_lookup(violation_categories: Sequence[tuple[str, str]]) -> dict[str, str]:
+    """Name or code (as older exports wrote) -> code."""
+    lookup = {normalize_text(code).lower(): code for code, _name in violation_categories}
+    lookup |= {normalize_text(name): code for code, name in violation_categories}
+    return lookup
 
-    workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    sheet = workbook.worksheets[0]
-    return [list(r) for r in sheet.iter_rows(values_only=True)]
 
-
-def parse(content: bytes) -> ParseResult:
+def parse(content: bytes, *, violation_categories: Sequence[tuple[str, str]] = ()) -> ParseResult:
+    """`violation_categories` [(code, name)]: when given, the 违法类别 cell may hold the name or the code and is
+    stored as the code; anything else is a row error."""
     result = ParseResult()
     try:
-        rows = _read_rows(content)
-    except Exception as exc:  # openpyxl raises many kinds for a broken file
-        result.errors.append(Issue(0, _("无法读取 Excel 文件:%(e)s") % {"e": exc}))
+        table = read_table(content, "questions.xlsx", headers=COLUMNS, required=REQUIRED)
+    except TableError as exc:
+        number = 1 if "表头" in str(exc) else 0
+        result.errors.append(Issue(number, str(exc), "row"))
         return result
-    if not rows:
-        result.errors.append(Issue(0, _("Excel 文件是空的")))
-        return result
-    header = [normalize_text(c).rstrip("*") for c in rows[0]]
-    found: dict[str, int] = {}
-    for key, names in COLUMNS.items():
-        for index, cell in enumerate(header):
-            if cell in names:
-                found[key] = index
-                break
     option_columns = [
         (cell[len(OPTION_PREFIX) :].upper(), index)
-        for index, cell in enumerate(header)
+        for index, cell in enumerate(table.header)
         if cell.startswith(OPTION_PREFIX) and len(cell) == len(OPTION_PREFIX) + 1
     ]
-    missing = [COLUMNS[k][0] for k in REQUIRED if k not in found]
-    if missing:
-        result.errors.append(Issue(1, _("表头缺少必填列:%(c)s") % {"c": "、".join(missing)}, "row"))
-        return result
-    for row_number, row in enumerate(rows[1:], start=2):
-        if not any(normalize_text(c) for c in row):
-            continue
+    lookup = _category_lookup(violation_categories)
+    choices = "、".join(name for _code, name in violation_categories)
+    for row in table.rows:
 
         def cell(index: int, row=row) -> object:
-            return row[index] if index < len(row) else None
+            return row.cells[index] if index < len(row.cells) else None
 
-        values = {key: cell(index) for key, index in found.items()}
         options = [(letter, cell(index)) for letter, index in option_columns]
-        question, errors = question_from_values(values, options, row_number)
+        question, errors = question_from_values(dict(row.values), options, row.number)
+        if question is not None and lookup and question.violation_category:
+            code = lookup.get(question.violation_category) or lookup.get(question.violation_category.lower())
+            if code is None:
+                errors.append(
+                    Issue(
+                        row.number,
+                        _("违法类别「%(v)s」不存在,可填:%(c)s") % {"v": question.violation_category, "c": choices},
+                        "row",
+                    )
+                )
+            else:
+                question.violation_category = code
         result.errors += errors
         if question is not None:
             result.questions.append(question)
@@ -213,19 +213,11 @@ def _points_cell(points) -> int | float:
     return int(points) if points == int(points) else float(points)
 
 
-def _workbook(questions: list[QuestionData]) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
-
+def _workbook(questions: list[QuestionData], violation_categories: Sequence[tuple[str, str]] = ()) -> bytes:
     most = max([len(q.options) for q in questions] + [len(BASE_OPTION_LETTERS)])
     letters = string.ascii_uppercase[:most]
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "试题"
-    sheet.append(headers(letters))
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="DDEBF7")
+    names = dict(violation_categories)
+    rows = []
     for q in questions:
         if q.kind in (SINGLE, MULTIPLE):
             answer = "".join(letters[i] for i, o in enumerate(q.options) if o.correct)
@@ -236,7 +228,7 @@ def _workbook(questions: list[QuestionData]) -> bytes:
         else:
             answer = q.rubric
         option_cells = [q.options[i].text if i < len(q.options) else "" for i in range(len(letters))]
-        sheet.append(
+        rows.append(
             [
                 KIND_LABELS[q.kind],
                 q.stem,
@@ -245,7 +237,7 @@ def _workbook(questions: list[QuestionData]) -> bytes:
                 _points_cell(q.points),
                 q.difficulty,
                 q.explanation,
-                q.violation_category,
+                names.get(q.violation_category, q.violation_category),
                 ";".join(q.law_refs),
                 q.category,
                 "、".join(sorted(set(q.tags))),
@@ -253,20 +245,15 @@ def _workbook(questions: list[QuestionData]) -> bytes:
                 q.title,
             ]
         )
-    widths = {"A": 10, "B": 60}
-    for column, width in widths.items():
-        sheet.column_dimensions[column].width = width
-    for row in sheet.iter_rows(min_row=2):
-        for cell in row:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-    sheet.freeze_panes = "A2"
-    notes = workbook.create_sheet("填写说明")
-    for line in TEMPLATE_NOTES:
-        notes.append([line])
-    notes.column_dimensions["A"].width = 110
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    notes = [[line] for line in TEMPLATE_NOTES]
+    if violation_categories:
+        notes.append([VIOLATION_NOTE + "、".join(name for _code, name in violation_categories)])
+    return write_workbook(
+        [
+            Sheet("试题", headers(letters), rows, widths={0: 10, 1: 60}, wrap=True, header_fill="DDEBF7"),
+            Sheet("填写说明", [], notes, widths={0: 110}),
+        ]
+    )
 
 
 TEMPLATE_NOTES = [
@@ -275,6 +262,7 @@ TEMPLATE_NOTES = [
     "选项A…选项F:选择题的选项,按顺序填写;需要更多选项可增加“选项G”等列",
     "答案:单选填 A;多选填 ABD;判断填 正确 或 错误;填空填可接受的答案,多个用 | 分隔,如 十五日|15日;案例分析填参考答案或评分要点",
     "分值:数字,默认 1;难度:1-5 或 易/中/难,默认 中",
+    "违法类别:填写违法行为类别的中文名称,如 户外广告、违法建设(也接受系统代码,如 outdoor_ads);可以留空",
     "法条依据:多条用 ; 分隔,如 《中华人民共和国行政处罚法》第五十一条;《城市市容和环境卫生管理条例》第三十四条",
     "分类:题库分类路径,用 / 分隔,如 行政处罚法/简易程序;标签:用 、 或 , 分隔",
     "多选计分:全对得分(默认,少选、错选均不得分)或 按选项给分(每选对一项得 分值÷正确项数,每选错一项扣同样分数,最低 0 分)",
@@ -283,10 +271,14 @@ TEMPLATE_NOTES = [
 ]
 
 
-def export(questions: list[QuestionData]) -> bytes:
-    return _workbook(questions)
+VIOLATION_NOTE = "违法类别可选:"
 
 
-def template() -> bytes:
-    """The blank template: header row plus the instructions sheet."""
-    return _workbook([])
+def export(questions: list[QuestionData], *, violation_categories: Sequence[tuple[str, str]] = ()) -> bytes:
+    """`violation_categories` [(code, name)]: the 违法类别 column shows the name, not the code."""
+    return _workbook(questions, violation_categories)
+
+
+def template(*, violation_categories: Sequence[tuple[str, str]] = ()) -> bytes:
+    """The blank template: header row plus the instructions sheet (listing the violation categories)."""
+    return _workbook([], violation_categories)

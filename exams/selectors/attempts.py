@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from org.models import Officer
 
+from ..frozen import FrozenQuestion
 from ..models import Attempt, AttemptItem, Exam
 from ..policy import review_visible
 from .audience import officer_in_audience
@@ -112,37 +113,21 @@ def attempt_overdue(attempt: Attempt, now: dt.datetime) -> bool:
 def item_public(item: AttemptItem, *, show_answers: bool = False, show_explanations: bool = False) -> dict:
     """One frozen question as the exam page may see it. The key and the explanation are included only when
     the caller says the review policy allows it (and then only for an item whose answer is saved)."""
-    content = item.content
-    kind = content["kind"]
-    options_by_key = {o["key"]: o for o in content.get("options") or []}
-    order = item.option_order or list(options_by_key)
+    question = FrozenQuestion.of_item(item)
     data = {
         "id": item.pk,
         "position": item.position,
-        "kind": kind,
-        "title": content.get("title") or "",
-        "stem": content.get("stem") or "",
+        **question.public(),  # options in display order with the sitting's letters; the response stores the key
         "points": str(item.points),
-        # Display labels by position (A, B, C…); the response stores the ORIGINAL key.
-        "options": [
-            {"key": key, "label": LABELS[i], "text": options_by_key[key]["text"]}
-            for i, key in enumerate(order)
-            if key in options_by_key
-        ],
         "response": item.response,
         "seq": item.seq,
         "flagged": item.flagged,
     }
     answered = item.seq > 0
-    if show_answers and answered:
-        if kind in ("single", "multiple"):
-            data["correct"] = [key for key in order if options_by_key.get(key, {}).get("correct")]
-        elif kind == "true_false":
-            data["correct"] = content.get("answer_bool")
-        elif kind == "blank":
-            data["correct"] = list(content.get("accepted") or [])
-    if show_explanations and answered and content.get("explanation"):
-        data["explanation"] = content["explanation"]
+    if show_answers and answered and question.kind != "case":
+        data["correct"] = question.key()
+    if show_explanations and answered and question.explanation:
+        data["explanation"] = question.explanation
     return data
 
 

@@ -10,11 +10,10 @@ from decimal import Decimal
 
 import pandas as pd
 from django.db.models import Count, F, Max, Min, Q, QuerySet
-from django.utils.translation import gettext as _
 
 from org.scopes import officers_visible_to, roles_of
 
-from .. import grading
+from ..frozen import FrozenQuestion
 from ..models import Attempt, AttemptItem, Exam, MarkingTask, Question
 from ..policy import review_visible
 
@@ -66,13 +65,13 @@ class MarkingView:
 
 def marking_view(*, task: MarkingTask) -> MarkingView:
     item = task.item
-    content = item.content
+    question = FrozenQuestion.of_item(item)
     return MarkingView(
         task=task,
         exam_title=item.attempt.exam.title,
-        stem=content.get("stem", ""),
-        rubric=content.get("rubric", ""),
-        answer=response_text(content, item.response),
+        stem=question.stem,
+        rubric=question.rubric,
+        answer=question.response_text(item.response),
         points=item.points,
         round_label=str(task.round),
     )
@@ -100,41 +99,16 @@ def exam_marking_overview(*, exam: Exam) -> dict:
 # --- the officer's result ---------------------------------------------------------------------------------------
 
 
-def response_text(content: dict, response) -> str:
-    """An answer as text for a person to read (keys for choices, 正确/错误 for true/false)."""
-    if response is None or response == "":
-        return ""
-    kind = content["kind"]
-    if kind in ("single", "multiple"):
-        return "".join(sorted(grading.chosen_keys(response)))
-    if kind == "true_false":
-        from ..formats.base import parse_bool_word
-
-        value = response if isinstance(response, bool) else parse_bool_word(response)
-        return {True: _("正确"), False: _("错误")}.get(value, str(response))
-    return str(response)
-
-
-def correct_text(content: dict) -> str:
-    kind = content["kind"]
-    if kind in ("single", "multiple"):
-        return "".join(sorted(grading.correct_keys(content)))
-    if kind == "true_false":
-        return _("正确") if content.get("answer_bool") else _("错误")
-    if kind == "blank":
-        return " / ".join(content.get("accepted") or [])
-    return content.get("rubric", "")
-
-
 @dataclass
 class ResultItem:
     position: int
     kind_label: str
     stem: str
-    options: list[dict]  # {"key", "text", "chosen", "correct" (None unless answers are visible)}
+    options: list[dict]  # {"key", "label" (the letter shown in the sitting), "text", "chosen", "correct" (None
+    # unless answers are visible)}, in the sitting's display order
     answer: str
     points: Decimal
-    score: Decimal | None  # None unless the score is visible
+    score: Decimal | None  # None unless item scores are visible (policy part "item_scores")
     correct: str | None  # the key / accepted answers / rubric, only when answers are visible
     explanation: str | None  # only when explanations are visible
     comments: list[str] = field(default_factory=list)
@@ -157,37 +131,26 @@ def attempt_result(*, attempt: Attempt, now: dt.datetime) -> AttemptResult:
     show_score = review_visible(exam=exam, attempt=attempt, part="score", now=now)
     show_answers = review_visible(exam=exam, attempt=attempt, part="answers", now=now)
     show_explanations = review_visible(exam=exam, attempt=attempt, part="explanations", now=now)
+    show_item_scores = review_visible(exam=exam, attempt=attempt, part="item_scores", now=now)
     kinds = dict(Question.Kind.choices)
     items = []
     for item in attempt.items.prefetch_related("marking_tasks").order_by("position"):
-        content = item.content
-        chosen = grading.chosen_keys(item.response) if content["kind"] in ("single", "multiple") else set()
-        by_key = {o["key"]: o for o in content.get("options") or []}
-        order = item.option_order or list(by_key)
-        options = [
-            {
-                "key": key,
-                "text": by_key[key]["text"],
-                "chosen": key in chosen,
-                "correct": bool(by_key[key]["correct"]) if show_answers else None,
-            }
-            for key in order
-            if key in by_key
-        ]
+        question = FrozenQuestion.of_item(item)
+        options = question.options(chosen=question.chosen_keys(item.response), with_key=show_answers)
         comments = []
-        if show_score:
+        if show_score:  # the markers' feedback comes with the result (a comment gives no key away by itself)
             comments = [t.comment for t in item.marking_tasks.all() if t.marked_at and t.comment]
         items.append(
             ResultItem(
                 position=item.position,
-                kind_label=str(kinds.get(content["kind"], content["kind"])),
-                stem=content.get("stem", ""),
+                kind_label=str(kinds.get(question.kind, question.kind)),
+                stem=question.stem,
                 options=options,
-                answer=response_text(content, item.response),
+                answer=question.response_text(item.response),
                 points=item.points,
-                score=item.score if show_score else None,
-                correct=correct_text(content) if show_answers else None,
-                explanation=(content.get("explanation") or "") if show_explanations else None,
+                score=item.score if show_item_scores else None,
+                correct=question.key_text() if show_answers else None,
+                explanation=question.explanation if show_explanations else None,
                 comments=comments,
             )
         )

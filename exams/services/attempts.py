@@ -45,10 +45,24 @@ class AnswerIn:
 @dataclass
 class SaveResult:
     """`acked`: every answer the server now holds at that seq or newer (applied: written by this save).
-    The browser drops acked answers from its local queue; `seq` tells it the server's floor."""
+    The browser drops acked answers from its local queue; `stored` tells it the server's floor.
+    `refused`: every answer not stored, each with its reason ({"item", "seq", "reason"}); the valid answers of
+    the same batch are stored regardless."""
 
     acked: list[dict] = field(default_factory=list)
+    refused: list[dict] = field(default_factory=list)
     attempt: Attempt | None = None
+
+
+class AnswersRefused(AttemptRefused):
+    """Submit did not finalise: some answers of the batch were refused (and the valid ones stored). The officer
+    fixes them and hands in again; `refused` and `acked` are as in SaveResult."""
+
+    def __init__(self, result: SaveResult) -> None:
+        super().__init__(
+            _("有 %(n)s 道题的答案未能保存,尚未交卷。请按题目旁的提示修改后再交卷。") % {"n": len(result.refused)}
+        )
+        self.result = result
 
 
 def _grace() -> dt.timedelta:
@@ -164,25 +178,39 @@ def _start_locked(*, exam: Exam, officer: Officer, now: dt.datetime) -> Attempt:
 # --- save -------------------------------------------------------------------------------------------------
 
 
+class AnswerInvalid(Exception):
+    """One answer cannot be stored; `str(exc)` says why, in Chinese, for that question."""
+
+
 def _clean_response(content: dict, response: object) -> object:
-    """The response in its stored shape, or AttemptRefused. Choice answers store the ORIGINAL option keys."""
+    """The response in its stored shape, or AnswerInvalid with the reason. Choice answers store the ORIGINAL
+    option keys."""
     if response is None or response == "" or response == []:
         return None
     kind = content["kind"]
     keys = {o["key"] for o in content.get("options") or []}
     if kind == "single":
-        if isinstance(response, str) and response in keys:
-            return response
+        if isinstance(response, str):
+            if response in keys:
+                return response
+            raise AnswerInvalid(_("所选选项不在本题的选项中,请刷新页面后重新选择。"))
     elif kind == "multiple":
-        if isinstance(response, list) and all(isinstance(k, str) and k in keys for k in response):
-            return sorted(set(response))
+        if isinstance(response, list) and all(isinstance(k, str) for k in response):
+            if all(k in keys for k in response):
+                return sorted(set(response))
+            raise AnswerInvalid(_("所选选项不在本题的选项中,请刷新页面后重新选择。"))
     elif kind == "true_false":
         if isinstance(response, bool):
             return response
+        raise AnswerInvalid(_("判断题只能选择“正确”或“错误”。"))
     elif kind in ("blank", "case"):
-        if isinstance(response, str) and len(response) <= MAX_TEXT:
-            return response
-    raise AttemptRefused(_("答案格式不正确,请刷新页面后重试。"))
+        if isinstance(response, str):
+            if len(response) <= MAX_TEXT:
+                return response
+            raise AnswerInvalid(
+                _("答案有 %(n)s 字,超过 %(max)s 字的上限,请删减后再保存。") % {"n": len(response), "max": MAX_TEXT}
+            )
+    raise AnswerInvalid(_("答案格式不正确,请刷新页面后重试。"))
 
 
 def _touch(attempt: Attempt, now: dt.datetime) -> None:
@@ -203,40 +231,37 @@ def attempt_touch(*, attempt: Attempt, now: dt.datetime | None = None) -> Attemp
 
 
 def attempt_save(*, attempt: Attempt, answers: Iterable[AnswerIn], now: dt.datetime | None = None) -> SaveResult:
-    """Autosave: each answer is written only when its `seq` is strictly newer than the stored one (a conditional
-    UPDATE per item), so a stale or repeated save never overwrites a newer answer. Refused after the deadline
-    plus the grace period (the attempt is then finalised at its deadline) or when it is no longer in progress."""
+    """Autosave, answer by answer: each valid answer is written when its `seq` is strictly newer than the stored
+    one (a conditional UPDATE per item), so a stale or repeated save never overwrites a newer answer. An invalid
+    answer (wrong shape, unknown option, over the length cap, not a question of this attempt) is refused on its
+    own, with its reason in `refused`; it never costs the valid answers of the same batch. Raises AttemptRefused
+    when the attempt is no longer in progress, or after the deadline plus the grace period (the attempt is then
+    finalised at its deadline)."""
     now = now or timezone.now()
     answers = list(answers)
     with transaction.atomic():
         # The row lock orders saves after a concurrent finalisation: nothing is written into a graded attempt.
-        locked = Attempt.objects.select_for_update(of=("self",)).select_related("exam").get(pk=attempt.pk)
+        locked = Attempt.objects.select_for_update(of=("self",)).select_related("exam", "officer").get(pk=attempt.pk)
         if locked.state != Attempt.State.IN_PROGRESS:
             raise AttemptRefused(_("本次作答已交卷,不能再修改答案。"))
         overdue = now > locked.deadline + _grace()
         if not overdue:
             result = SaveResult(attempt=locked)
-            # Only the answered items' content (to validate the response): a save carries one or a few answers.
-            contents = dict(
-                AttemptItem.objects.filter(attempt=locked, pk__in=[a.item_id for a in answers]).values_list(
-                    "pk", "content"
-                )
-            )
+            # Only the answered items (content to validate, stored seq): a save carries one or a few answers.
+            stored = {
+                pk: [content, seq]
+                for pk, content, seq in AttemptItem.objects.filter(
+                    attempt=locked, pk__in={a.item_id for a in answers}
+                ).values_list("pk", "content", "seq")
+            }
             for answer in answers:
-                if answer.item_id not in contents:
-                    continue
-                response = _clean_response(contents[answer.item_id], answer.response)
-                applied = AttemptItem.objects.filter(
-                    pk=answer.item_id, attempt_id=locked.pk, seq__lt=answer.seq
-                ).update(response=response, seq=answer.seq, flagged=bool(answer.flagged), saved_at=now)
-                # Applied: the stored seq is this one. Not applied (stale): tell the page the newer stored seq.
-                stored = (
-                    answer.seq
-                    if applied
-                    else AttemptItem.objects.filter(pk=answer.item_id).values_list("seq", flat=True).get()
-                )
-                result.acked.append(
-                    {"item": answer.item_id, "seq": answer.seq, "applied": bool(applied), "stored": stored}
+                _save_one(locked, answer, stored, now, result)
+            if result.refused:
+                audit_record(
+                    actor=locked.officer.user,
+                    action="attempt.answers_refused",
+                    target=locked,
+                    data={"refused": [{"item": r["item"], "seq": r["seq"]} for r in result.refused]},
                 )
             _touch(locked, now)
             _sync(attempt, locked)
@@ -244,6 +269,34 @@ def attempt_save(*, attempt: Attempt, answers: Iterable[AnswerIn], now: dt.datet
     attempt_finalize(attempt_id=attempt.pk, now=now, by=Attempt.FinishedBy.DEADLINE)
     attempt.refresh_from_db()
     raise AttemptRefused(_("考试时间已到,答案已不能再保存;系统已按截止时间自动交卷。"))
+
+
+def _save_one(locked: Attempt, answer: AnswerIn, stored: dict, now: dt.datetime, result: SaveResult) -> None:
+    """Apply one answer under the attempt's row lock: ack it (applied, or stale: the newer stored seq) or
+    refuse it with its reason."""
+    if answer.item_id not in stored:
+        result.refused.append(
+            {"item": answer.item_id, "seq": answer.seq, "reason": _("这道题不属于本次作答,请刷新页面。")}
+        )
+        return
+    content, stored_seq = stored[answer.item_id]
+    if answer.seq <= stored_seq:
+        # Stale or repeated: a newer answer is already stored, whatever this one holds.
+        result.acked.append({"item": answer.item_id, "seq": answer.seq, "applied": False, "stored": stored_seq})
+        return
+    try:
+        response = _clean_response(content, answer.response)
+    except AnswerInvalid as exc:
+        result.refused.append({"item": answer.item_id, "seq": answer.seq, "reason": str(exc)})
+        return
+    applied = AttemptItem.objects.filter(pk=answer.item_id, attempt_id=locked.pk, seq__lt=answer.seq).update(
+        response=response, seq=answer.seq, flagged=bool(answer.flagged), saved_at=now
+    )
+    if applied:
+        stored[answer.item_id][1] = answer.seq
+    result.acked.append(
+        {"item": answer.item_id, "seq": answer.seq, "applied": bool(applied), "stored": stored[answer.item_id][1]}
+    )
 
 
 def _sync(target: Attempt, source: Attempt) -> None:
@@ -304,17 +357,24 @@ def attempt_finalize(
     return _finalize(attempt_id=attempt_id, now=now, by=by, actor=actor, reason=reason)[0]
 
 
-@transaction.atomic
 def attempt_submit(*, attempt: Attempt, answers: Iterable[AnswerIn] = (), now: dt.datetime | None = None) -> Attempt:
-    """The officer hands in: save the final answers (when still allowed), then finalise. Idempotent: a second
-    call (double click, second tab, retry) returns the same submitted attempt."""
+    """The officer hands in: store the final answers (when still allowed), then finalise. Idempotent: a second
+    call (double click, second tab, retry) returns the same submitted attempt.
+
+    A valid answer is never lost: when any answer of the batch is refused and the deadline has not passed, the
+    valid ones are stored and AnswersRefused is raised WITHOUT finalising, so the officer can correct the rest.
+    After the deadline the valid ones are stored (inside the grace period) and the attempt is finalised at its
+    deadline. Not atomic as a whole on purpose: the stored answers must survive a refusal."""
     now = now or timezone.now()
     answers = list(answers)
     if answers:
         try:
-            attempt_save(attempt=attempt, answers=answers, now=now)
+            saved = attempt_save(attempt=attempt, answers=answers, now=now)
         except AttemptRefused:
             pass  # already finalised, or past the grace period: finalise below with what was saved in time
+        else:
+            if saved.refused and now <= attempt.deadline:
+                raise AnswersRefused(saved)
     done = attempt_finalize(attempt_id=attempt.pk, now=now, by=Attempt.FinishedBy.OFFICER)
     _sync(attempt, done)
     return done
@@ -335,10 +395,18 @@ def attempts_sweep_overdue(*, now: dt.datetime | None = None) -> int:
 
 
 @transaction.atomic
+def _require_proctor(actor: User, attempt: Attempt) -> None:
+    from ..selectors.exams import may_proctor
+
+    if not may_proctor(actor, attempt.exam):
+        raise AttemptRefused(_("只有培训师和人事可以执行监考操作。"))
+
+
 def attempt_extend(
     *, attempt: Attempt, minutes: int, actor: User, reason: str, now: dt.datetime | None = None
 ) -> Attempt:
     """Give an open attempt more time (e.g. a device failure). Audited and pushed to the officer's page."""
+    _require_proctor(actor, attempt)
     now = now or timezone.now()
     if not 0 < minutes <= MAX_EXTEND_MINUTES:
         raise AttemptRefused(_("延长时间须在 1 到 %(max)s 分钟之间。") % {"max": MAX_EXTEND_MINUTES})
@@ -375,6 +443,7 @@ def attempt_extend(
 def attempt_force_submit(*, attempt: Attempt, actor: User, reason: str, now: dt.datetime | None = None) -> Attempt:
     """The proctor ends an open attempt now (e.g. cheating). Audited with the reason; the officer's page is
     sent to the result."""
+    _require_proctor(actor, attempt)
     now = now or timezone.now()
     if not reason.strip():
         raise AttemptRefused(_("请填写强制交卷原因。"))

@@ -9,12 +9,9 @@ that the session expired while the answers stay in the browser.
 
 from __future__ import annotations
 
-import json
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -22,34 +19,21 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from org.models import Officer
+from org.access import require_officer
+from org.jsonbody import JsonBodyError, json_body, json_int
 
+from ..access import access_own_attempt
 from ..models import Attempt, Exam
 from ..policy import review_visible
 from ..selectors import attempts as selectors
 from ..services import attempts as services
-from ..services.attempts import AnswerIn, AttemptRefused
+from ..services.attempts import AnswerIn, AnswersRefused, AttemptRefused
 
 MAX_ANSWERS_PER_SAVE = 500
-
-
-def _officer(request: HttpRequest) -> Officer:
-    officer = Officer.objects.filter(user=request.user).first()
-    if officer is None:
-        raise PermissionDenied(_("只有执法人员本人可以参加考试。"))
-    return officer
-
-
-def _own_attempt(request: HttpRequest, attempt_id: int) -> Attempt:
-    """The officer's own attempt, or 404 (also for a trainer or leader: nobody answers for an officer)."""
-    attempt = (
-        Attempt.objects.select_related("exam", "officer")
-        .filter(pk=attempt_id, officer__user_id=request.user.pk)
-        .first()
-    )
-    if attempt is None:
-        raise Http404
-    return attempt
+# A full submit may carry several 20,000-character case answers (3 bytes a character in UTF-8).
+MAX_ANSWERS_BYTES = 2 * 1024 * 1024
+MAX_ID = 2**53 - 1
+MAX_SEQ = 2**31 - 1  # AttemptItem.seq is an integer column
 
 
 def result_url(attempt: Attempt) -> str:
@@ -78,23 +62,28 @@ def _api(view):
 
 
 def _answers(request: HttpRequest) -> list[AnswerIn]:
-    """The JSON body {"answers": [{"item": id, "seq": n, "response": ..., "flagged": bool}]} (may be empty)."""
-    if not request.body or request.content_type != "application/json":
+    """The JSON body {"answers": [{"item": id, "seq": n, "response": ..., "flagged": bool}]} (may be empty).
+    The body's structure is checked here (JsonBodyError → 400); each response is checked by the service, which
+    refuses an invalid one on its own."""
+    if request.content_type != "application/json":
         return []
-    try:
-        body = json.loads(request.body)
-        raw = body.get("answers") or []
-        if not isinstance(raw, list) or len(raw) > MAX_ANSWERS_PER_SAVE:
-            raise ValueError
-        answers = []
-        for a in raw:
-            item, seq = a["item"], a["seq"]
-            if not isinstance(item, int) or not isinstance(seq, int) or isinstance(seq, bool) or seq < 1:
-                raise ValueError
-            answers.append(AnswerIn(item_id=item, seq=seq, response=a.get("response"), flagged=bool(a.get("flagged"))))
-        return answers
-    except (ValueError, TypeError, KeyError, AttributeError):
-        raise ValueError(_("请求格式不正确。")) from None
+    body = json_body(request, max_bytes=MAX_ANSWERS_BYTES, empty={})
+    raw = body.get("answers") or []
+    if not isinstance(raw, list) or len(raw) > MAX_ANSWERS_PER_SAVE:
+        raise JsonBodyError(_("请求格式不正确。"))
+    answers = []
+    for a in raw:
+        if not isinstance(a, dict) or "item" not in a or "seq" not in a:
+            raise JsonBodyError(_("请求格式不正确。"))
+        answers.append(
+            AnswerIn(
+                item_id=json_int(a["item"], high=MAX_ID),
+                seq=json_int(a["seq"], high=MAX_SEQ),
+                response=a.get("response"),
+                flagged=bool(a.get("flagged")),
+            )
+        )
+    return answers
 
 
 # --- the officer ------------------------------------------------------------------------------------------
@@ -104,7 +93,7 @@ def _answers(request: HttpRequest) -> list[AnswerIn]:
 @require_POST
 def attempt_start(request: HttpRequest, exam_id: int) -> HttpResponse:
     exam = get_object_or_404(Exam, pk=exam_id, status=Exam.Status.PUBLISHED)
-    officer = _officer(request)
+    officer = require_officer(request.user)
     try:
         attempt = services.attempt_start(exam=exam, officer=officer)
     except AttemptRefused as exc:
@@ -117,7 +106,7 @@ def attempt_start(request: HttpRequest, exam_id: int) -> HttpResponse:
 @require_GET
 @never_cache
 def attempt_page(request: HttpRequest, attempt_id: int) -> HttpResponse:
-    attempt = services.attempt_touch(attempt=_own_attempt(request, attempt_id))
+    attempt = services.attempt_touch(attempt=access_own_attempt(request.user, attempt_id))
     if attempt.state != Attempt.State.IN_PROGRESS:
         return redirect(result_url(attempt))
     now = timezone.now()
@@ -152,7 +141,7 @@ def attempt_page(request: HttpRequest, attempt_id: int) -> HttpResponse:
 def attempt_state(request: HttpRequest, attempt_id: int) -> JsonResponse:
     """The clock and the state; with ?full=1 also the questions and the stored answers (never a key the review
     policy does not allow yet)."""
-    attempt = services.attempt_touch(attempt=_own_attempt(request, attempt_id))
+    attempt = services.attempt_touch(attempt=access_own_attempt(request.user, attempt_id))
     now = timezone.now()
     if request.GET.get("full"):
         data = selectors.attempt_payload(attempt=attempt, now=now)
@@ -166,10 +155,10 @@ def attempt_state(request: HttpRequest, attempt_id: int) -> JsonResponse:
 @_api
 @require_POST
 def attempt_save(request: HttpRequest, attempt_id: int) -> JsonResponse:
-    attempt = _own_attempt(request, attempt_id)
+    attempt = access_own_attempt(request.user, attempt_id)
     try:
         answers = _answers(request)
-    except ValueError as exc:
+    except JsonBodyError as exc:
         return _json_error(str(exc), 400)
     now = timezone.now()
     try:
@@ -183,6 +172,7 @@ def attempt_save(request: HttpRequest, attempt_id: int) -> JsonResponse:
         return _json(body, status=409)
     body = selectors.attempt_clock(attempt=result.attempt, now=now)
     body["acked"] = result.acked
+    body["refused"] = result.refused
     if review_visible(exam=attempt.exam, attempt=result.attempt, part="answers", now=now) or (
         review_visible(exam=attempt.exam, attempt=result.attempt, part="explanations", now=now)
     ):
@@ -191,18 +181,29 @@ def attempt_save(request: HttpRequest, attempt_id: int) -> JsonResponse:
         body["items"] = [
             i for i in selectors.attempt_payload(attempt=result.attempt, now=now)["items"] if i["id"] in ids
         ]
+    if result.refused:
+        # The valid answers are stored (acked); each refused one carries its reason for the page to show.
+        body["error"] = _("有 %(n)s 道题的答案未能保存,请按题目旁的提示修改。") % {"n": len(result.refused)}
+        return _json(body, status=422)
     return _json(body)
 
 
 @_api
 @require_POST
 def attempt_submit(request: HttpRequest, attempt_id: int) -> JsonResponse:
-    attempt = _own_attempt(request, attempt_id)
+    attempt = access_own_attempt(request.user, attempt_id)
     try:
         answers = _answers(request)
-    except ValueError as exc:
+    except JsonBodyError as exc:
         return _json_error(str(exc), 400)
-    attempt = services.attempt_submit(attempt=attempt, answers=answers)
+    now = timezone.now()
+    try:
+        attempt = services.attempt_submit(attempt=attempt, answers=answers, now=now)
+    except AnswersRefused as exc:
+        # Not handed in: the valid answers are stored, the refused ones are listed with their reasons.
+        body = selectors.attempt_clock(attempt=exc.result.attempt, now=now)
+        body.update(error=str(exc), acked=exc.result.acked, refused=exc.result.refused)
+        return _json(body, status=422)
     return _json(
         {"state": attempt.state, "result_url": result_url(attempt), "submitted_at": attempt.submitted_at.isoformat()}
     )

@@ -2,14 +2,14 @@
 leaders, and the officer's own pages (我的考试, the exam entry page). Thin: parse, call one service or selector,
 render.
 
-Access: papers and exam management need roles_of(user).may_use_cms (403 otherwise); the monitor also admits
-unit leaders (their subtree, read-only); an officer sees only exams whose audience includes them (404)."""
+Access (org/access.py, exams/access.py): papers and exam management need the "training" capability (403
+otherwise); the exam list, monitor and results also admit unit leaders ("exam_pages": their subtree, read-only);
+an officer sees only exams whose audience includes them (404)."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,23 +18,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from org.models import Officer
-from org.scopes import roles_of
+from org.access import current_officer, has, role_required
 
 from .. import selectors as bank_selectors
+from ..access import access_exam
 from ..forms import QuestionFilterForm
 from ..forms_authoring import CancelForm, ExamForm, ItemsAddForm, PaperForm, RuleForm, exam_initial
 from ..models import Attempt, Exam, Paper, PaperItem, PaperRule, Question, QuestionCategory
 from ..selectors import exams as exam_selectors
 from ..selectors.audience import exam_audience, exams_for_officer
+from ..services import attempts as attempt_services
 from ..services import exams as exam_services
 from ..services import papers as paper_services
 from ..services.papers import AuthoringRefused
-
-
-def _require_cms(request: HttpRequest) -> None:
-    if not roles_of(request.user).may_use_cms:
-        raise PermissionDenied(_("只有培训师和人事可以管理试卷和考试。"))
 
 
 def _refused(request: HttpRequest, exc: AuthoringRefused) -> None:
@@ -51,16 +47,14 @@ def _credit_categories() -> dict[str, str]:
 # --- papers ----------------------------------------------------------------------------------------------
 
 
-@login_required
+@role_required("training")
 def paper_list(request: HttpRequest) -> HttpResponse:
-    _require_cms(request)
     page = Paginator(exam_selectors.paper_list(), 30).get_page(request.GET.get("page"))
     return render(request, "exams/authoring/paper_list.html", {"page": page, "query": ""})
 
 
-@login_required
+@role_required("training")
 def paper_create(request: HttpRequest) -> HttpResponse:
-    _require_cms(request)
     form = PaperForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -73,9 +67,8 @@ def paper_create(request: HttpRequest) -> HttpResponse:
     return render(request, "exams/authoring/paper_form.html", {"form": form, "paper": None})
 
 
-@login_required
+@role_required("training")
 def paper_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_cms(request)
     paper = get_object_or_404(Paper, pk=pk)
     initial = {k: getattr(paper, k) for k in paper_services.PAPER_FIELDS}
     form = PaperForm(request.POST or None, initial=initial)
@@ -90,11 +83,10 @@ def paper_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "exams/authoring/paper_form.html", {"form": form, "paper": paper})
 
 
-@login_required
+@role_required("training")
 def paper_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The paper editor: its items (fixed) with the bank to add from, or its rules (draw) with the rule form,
     and the check the author sees before publishing."""
-    _require_cms(request)
     paper = get_object_or_404(Paper, pk=pk)
     context: dict = {
         "paper": paper,
@@ -144,10 +136,9 @@ def _back_to_paper(paper: Paper, request: HttpRequest) -> HttpResponse:
     return redirect(f"{url}?{back}" if back else url)
 
 
-@login_required
+@role_required("training")
 @require_POST
 def paper_items_add(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_cms(request)
     paper = get_object_or_404(Paper, pk=pk)
     form = ItemsAddForm(request.POST)
     if not form.is_valid():
@@ -163,10 +154,9 @@ def paper_items_add(request: HttpRequest, pk: int) -> HttpResponse:
     return _back_to_paper(paper, request)
 
 
-@login_required
+@role_required("training")
 @require_POST
 def paper_item_remove(request: HttpRequest, pk: int, item_id: int) -> HttpResponse:
-    _require_cms(request)
     item = get_object_or_404(PaperItem, pk=item_id, paper_id=pk)
     try:
         paper_services.paper_item_remove(item=item, actor=request.user)
@@ -175,10 +165,9 @@ def paper_item_remove(request: HttpRequest, pk: int, item_id: int) -> HttpRespon
     return _back_to_paper(item.paper, request)
 
 
-@login_required
+@role_required("training")
 @require_POST
 def paper_item_move(request: HttpRequest, pk: int, item_id: int) -> HttpResponse:
-    _require_cms(request)
     item = get_object_or_404(PaperItem, pk=item_id, paper_id=pk)
     offset = -1 if request.POST.get("direction") == "up" else 1
     try:
@@ -188,10 +177,9 @@ def paper_item_move(request: HttpRequest, pk: int, item_id: int) -> HttpResponse
     return _back_to_paper(item.paper, request)
 
 
-@login_required
+@role_required("training")
 @require_POST
 def paper_rule_add(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_cms(request)
     paper = get_object_or_404(Paper, pk=pk)
     form = RuleForm(request.POST)
     if form.is_valid():
@@ -208,9 +196,8 @@ def paper_rule_add(request: HttpRequest, pk: int) -> HttpResponse:
     return _back_to_paper(paper, request)
 
 
-@login_required
+@role_required("training")
 def paper_rule_edit(request: HttpRequest, pk: int, rule_id: int) -> HttpResponse:
-    _require_cms(request)
     rule = get_object_or_404(PaperRule.objects.select_related("paper"), pk=rule_id, paper_id=pk)
     initial = {k: getattr(rule, k) for k in paper_services.RULE_FIELDS}
     form = RuleForm(request.POST or None, initial=initial)
@@ -225,10 +212,9 @@ def paper_rule_edit(request: HttpRequest, pk: int, rule_id: int) -> HttpResponse
     return render(request, "exams/authoring/rule_form.html", {"form": form, "rule": rule, "paper": rule.paper})
 
 
-@login_required
+@role_required("training")
 @require_POST
 def paper_rule_remove(request: HttpRequest, pk: int, rule_id: int) -> HttpResponse:
-    _require_cms(request)
     rule = get_object_or_404(PaperRule, pk=rule_id, paper_id=pk)
     try:
         paper_services.paper_rule_remove(rule=rule, actor=request.user)
@@ -237,10 +223,9 @@ def paper_rule_remove(request: HttpRequest, pk: int, rule_id: int) -> HttpRespon
     return _back_to_paper(rule.paper, request)
 
 
-@login_required
+@role_required("training")
 def paper_rule_count(request: HttpRequest) -> JsonResponse:
     """Live availability for the rule editor: how many active questions a rule with these filters can draw."""
-    _require_cms(request)
     form = RuleForm(request.GET)
     form.is_valid()  # count what is parseable; count and points do not matter here
     data = form.cleaned_data
@@ -252,10 +237,9 @@ def paper_rule_count(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"available": paper_services.rule_candidates(probe).count()})
 
 
-@login_required
+@role_required("training")
 @require_POST
 def paper_copy(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_cms(request)
     paper = get_object_or_404(Paper, pk=pk)
     copy = paper_services.paper_copy(paper=paper, actor=request.user)
     messages.success(request, _("已复制为新试卷《%(title)s》,可自由修改。") % {"title": copy.title})
@@ -265,16 +249,13 @@ def paper_copy(request: HttpRequest, pk: int) -> HttpResponse:
 # --- exams (trainers) ------------------------------------------------------------------------------------
 
 
-@login_required
+@role_required("exam_pages")
 def exam_manage_list(request: HttpRequest) -> HttpResponse:
-    roles = roles_of(request.user)
-    if not (roles.may_use_cms or roles.is_unit_leader):
-        raise PermissionDenied(_("只有培训师、人事和单位负责人可以查看考试管理。"))
     page = Paginator(exam_selectors.exams_for_manager(user=request.user), 30).get_page(request.GET.get("page"))
     return render(
         request,
         "exams/authoring/exam_list.html",
-        {"page": page, "query": "", "may_edit": roles.may_use_cms, "now": timezone.now()},
+        {"page": page, "query": "", "may_edit": has(request.user, "training"), "now": timezone.now()},
     )
 
 
@@ -283,9 +264,8 @@ def _exam_form(request: HttpRequest, *, exam: Exam | None) -> ExamForm:
     return ExamForm(request.POST or None, initial=initial, credit_categories=_credit_categories())
 
 
-@login_required
+@role_required("training")
 def exam_create(request: HttpRequest) -> HttpResponse:
-    _require_cms(request)
     form = _exam_form(request, exam=None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -298,9 +278,8 @@ def exam_create(request: HttpRequest) -> HttpResponse:
     return render(request, "exams/authoring/exam_form.html", {"form": form, "exam": None})
 
 
-@login_required
+@role_required("training")
 def exam_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_cms(request)
     exam = get_object_or_404(Exam, pk=pk)
     form = _exam_form(request, exam=exam)
     if request.method == "POST" and form.is_valid():
@@ -315,9 +294,8 @@ def exam_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "exams/authoring/exam_form.html", {"form": form, "exam": exam, "started": started})
 
 
-@login_required
+@role_required("training")
 def exam_manage_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_cms(request)
     exam = get_object_or_404(Exam.objects.select_related("paper", "created_by"), pk=pk)
     return render(
         request,
@@ -336,10 +314,9 @@ def exam_manage_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
+@role_required("training")
 @require_POST
 def exam_publish(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_cms(request)
     exam = get_object_or_404(Exam, pk=pk)
     try:
         exam_services.exam_publish(exam=exam, actor=request.user)
@@ -350,10 +327,9 @@ def exam_publish(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("exams:exam_manage_detail", pk=exam.pk)
 
 
-@login_required
+@role_required("training")
 @require_POST
 def exam_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_cms(request)
     exam = get_object_or_404(Exam, pk=pk)
     try:
         exam_services.exam_cancel(exam=exam, actor=request.user, reason=request.POST.get("reason", ""))
@@ -365,13 +341,6 @@ def exam_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # --- the live monitor ------------------------------------------------------------------------------------
-
-
-def _monitored_exam(request: HttpRequest, pk: int) -> Exam:
-    exam = get_object_or_404(Exam, pk=pk)
-    if not exam_selectors.may_monitor(request.user, exam):
-        raise PermissionDenied(_("您无权查看该考试的监考页面。"))
-    return exam
 
 
 def _local(value) -> str:
@@ -411,7 +380,7 @@ def _monitor_json(monitor: exam_selectors.Monitor) -> dict:
 
 @login_required
 def exam_monitor(request: HttpRequest, pk: int) -> HttpResponse:
-    exam = _monitored_exam(request, pk)
+    exam = access_exam(request.user, pk, action="monitor")
     monitor = exam_selectors.exam_monitor(exam=exam, viewer=request.user, now=timezone.now())
     return render(
         request,
@@ -422,22 +391,9 @@ def exam_monitor(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def exam_monitor_data(request: HttpRequest, pk: int) -> JsonResponse:
-    exam = _monitored_exam(request, pk)
+    exam = access_exam(request.user, pk, action="monitor")
     monitor = exam_selectors.exam_monitor(exam=exam, viewer=request.user, now=timezone.now())
     return JsonResponse(_monitor_json(monitor))
-
-
-def _proctor_exam(request: HttpRequest, pk: int) -> Exam:
-    exam = get_object_or_404(Exam, pk=pk)
-    if not exam_selectors.may_proctor(request.user, exam):
-        raise PermissionDenied(_("只有培训师和人事可以执行监考操作。"))
-    return exam
-
-
-def _attempt_services():
-    from ..services import attempts
-
-    return attempts
 
 
 def _minutes(request: HttpRequest) -> int | None:
@@ -459,25 +415,24 @@ def _proctor_reply(request: HttpRequest, exam: Exam, *, ok: bool, message: str) 
 @require_POST
 def exam_proctor(request: HttpRequest, pk: int, attempt_id: int, action: str) -> HttpResponse:
     """延时 (minutes + reason) or 强制交卷 (reason) for one in-progress attempt, through the attempts engine."""
-    exam = _proctor_exam(request, pk)
+    exam = access_exam(request.user, pk, action="proctor")
     attempt = get_object_or_404(Attempt, pk=attempt_id, exam=exam)
     reason = request.POST.get("reason", "").strip()
     if not reason:
         return _proctor_reply(request, exam, ok=False, message=_("请填写原因。"))
     if attempt.state != Attempt.State.IN_PROGRESS:
         return _proctor_reply(request, exam, ok=False, message=_("该考生已交卷。"))
-    attempts = _attempt_services()
     try:
         if action == "extend":
             minutes = _minutes(request)
             if minutes is None:
                 return _proctor_reply(request, exam, ok=False, message=_("延时分钟数须为 1 到 600 之间的整数。"))
-            attempts.attempt_extend(attempt=attempt, minutes=minutes, actor=request.user, reason=reason)
+            attempt_services.attempt_extend(attempt=attempt, minutes=minutes, actor=request.user, reason=reason)
             message = _("已为 %(name)s 延时 %(m)s 分钟。") % {"name": attempt.officer.name, "m": minutes}
         else:
-            attempts.attempt_force_submit(attempt=attempt, actor=request.user, reason=reason)
+            attempt_services.attempt_force_submit(attempt=attempt, actor=request.user, reason=reason)
             message = _("已强制 %(name)s 交卷。") % {"name": attempt.officer.name}
-    except attempts.AttemptRefused as exc:
+    except attempt_services.AttemptRefused as exc:
         return _proctor_reply(request, exam, ok=False, message=str(exc))
     return _proctor_reply(request, exam, ok=True, message=message)
 
@@ -486,17 +441,16 @@ def exam_proctor(request: HttpRequest, pk: int, attempt_id: int, action: str) ->
 @require_POST
 def exam_extend_all(request: HttpRequest, pk: int) -> HttpResponse:
     """全体延时: every attempt in progress gets the same minutes."""
-    exam = _proctor_exam(request, pk)
+    exam = access_exam(request.user, pk, action="proctor")
     reason = request.POST.get("reason", "").strip()
     minutes = _minutes(request)
     if not reason or minutes is None:
         return _proctor_reply(request, exam, ok=False, message=_("请填写原因和延时分钟数(1 到 600 之间的整数)。"))
-    attempts = _attempt_services()
     extended = 0
     for attempt in Attempt.objects.filter(exam=exam, state=Attempt.State.IN_PROGRESS).select_related("officer"):
         try:
-            attempts.attempt_extend(attempt=attempt, minutes=minutes, actor=request.user, reason=reason)
-        except attempts.AttemptRefused:
+            attempt_services.attempt_extend(attempt=attempt, minutes=minutes, actor=request.user, reason=reason)
+        except attempt_services.AttemptRefused:
             continue
         extended += 1
     return _proctor_reply(
@@ -510,13 +464,9 @@ def exam_extend_all(request: HttpRequest, pk: int) -> HttpResponse:
 # --- the officer's pages ---------------------------------------------------------------------------------
 
 
-def _officer(request: HttpRequest) -> Officer | None:
-    return Officer.objects.filter(user=request.user).select_related("unit").first()
-
-
 @login_required
 def my_exams(request: HttpRequest) -> HttpResponse:
-    officer = _officer(request)
+    officer = current_officer(request.user)
     buckets = (
         exam_selectors.officer_exams(officer=officer, now=timezone.now())
         if officer
@@ -528,7 +478,7 @@ def my_exams(request: HttpRequest) -> HttpResponse:
 @login_required
 def exam_entry(request: HttpRequest, exam_id: int) -> HttpResponse:
     """The officer's landing page of one exam: instructions, window, duration, attempts left, start/continue."""
-    officer = _officer(request)
+    officer = current_officer(request.user)
     exam = get_object_or_404(Exam.objects.select_related("paper"), pk=exam_id, status=Exam.Status.PUBLISHED)
     if officer is None or not exams_for_officer(officer=officer, exams=Exam.objects.filter(pk=exam.pk)):
         raise Http404(_("没有这场考试。"))

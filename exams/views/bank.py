@@ -1,30 +1,25 @@
 """Trainer pages of the question bank. Thin: parse input, call one service or selector, render.
-Who may come here: trainers, HR and admins (roles_of(user).may_use_cms); everyone else gets 403."""
+Who may come here: the "training" capability of org/access.py (trainers, HR, admins); everyone else gets 403."""
 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from content import selectors as content_selectors
 from org import uploads
-from org.scopes import roles_of
+from org.access import role_required
+from org.tabular import TableError, capped, check_upload_size, download_response, max_rows_read, xlsx_response
 
 from .. import formats, selectors, services
-from ..formats import xlsx
+from ..formats import Issue, xlsx
 from ..forms import FORMAT_CHOICES, ImportForm, QuestionFilterForm, QuestionForm, StatusForm, initial_from_data
 from ..models import Question, QuestionCategory
-
-
-def _require_bank(request: HttpRequest) -> None:
-    if not roles_of(request.user).may_use_cms:
-        raise PermissionDenied(_("只有培训师和人事可以管理题库。"))
 
 
 def _filtered(request: HttpRequest):
@@ -46,9 +41,8 @@ def _filtered(request: HttpRequest):
     return form, category, selectors.question_list(category=category, **filters)
 
 
-@login_required
+@role_required("training")
 def bank_list(request: HttpRequest) -> HttpResponse:
-    _require_bank(request)
     form, category, questions = _filtered(request)
     page = Paginator(questions, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -68,9 +62,8 @@ def bank_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@role_required("training")
 def question_create(request: HttpRequest) -> HttpResponse:
-    _require_bank(request)
     form = QuestionForm(request.POST or None, initial={"category_path": request.GET.get("category", "")})
     if request.method == "POST" and form.is_valid():
         question = services.question_create(data=form.question_data, actor=request.user)
@@ -81,9 +74,8 @@ def question_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@role_required("training")
 def question_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_bank(request)
     question = get_object_or_404(Question.objects.select_related("category", "author"), pk=pk)
     return render(
         request,
@@ -99,9 +91,8 @@ def question_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
+@role_required("training")
 def question_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_bank(request)
     question = get_object_or_404(Question, pk=pk)
     form = QuestionForm(request.POST or None, initial=initial_from_data(selectors.question_data(question)))
     if request.method == "POST" and form.is_valid():
@@ -119,10 +110,9 @@ def question_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
+@role_required("training")
 @require_POST
 def question_status(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_bank(request)
     question = get_object_or_404(Question, pk=pk)
     form = StatusForm(request.POST)
     if form.is_valid():
@@ -131,45 +121,44 @@ def question_status(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("exams:question_detail", pk=question.pk)
 
 
-@login_required
+@role_required("training")
 @require_POST
 def question_reviewed(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_bank(request)
     question = get_object_or_404(Question, pk=pk)
     services.question_clear_review(question=question, actor=request.user)
     messages.success(request, _("已标记为复核完成。"))
     return redirect("exams:question_detail", pk=question.pk)
 
 
-@login_required
+@role_required("training")
 def bank_export(request: HttpRequest, fmt: str) -> HttpResponse:
-    _require_bank(request)
     if fmt not in formats.FORMATS:
-        raise PermissionDenied
+        raise Http404
     _form, _category, questions = _filtered(request)
     module = formats.get(fmt)
-    content = module.export(selectors.questions_data(questions))
-    response = HttpResponse(content, content_type=module.CONTENT_TYPE)
-    filename = f"questions-{timezone.localdate():%Y%m%d}.{formats.FILE_SUFFIX[fmt]}"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    content = module.export(selectors.questions_data(questions), **_format_options(fmt))
+    filename = f"题库-{timezone.localdate():%Y%m%d}.{formats.FILE_SUFFIX[fmt]}"
+    return download_response(content, filename, module.CONTENT_TYPE)
 
 
-@login_required
+def _format_options(fmt: str) -> dict:
+    """The spreadsheet shows violation categories by their Chinese name and reads name or code."""
+    if fmt == xlsx.NAME:
+        return {"violation_categories": content_selectors.violation_categories()}
+    return {}
+
+
+@role_required("training")
 def bank_template(request: HttpRequest) -> HttpResponse:
-    _require_bank(request)
-    response = HttpResponse(xlsx.template(), content_type=xlsx.CONTENT_TYPE)
-    response["Content-Disposition"] = 'attachment; filename="question-template.xlsx"'
-    return response
+    return xlsx_response(xlsx.template(**_format_options(xlsx.NAME)), "试题导入模板.xlsx")
 
 
 _QUESTION_UPLOAD = "question_upload"
 
 
-@login_required
+@role_required("training")
 def bank_import(request: HttpRequest) -> HttpResponse:
     """Upload → validate the whole file → preview (dry run) → confirm. Nothing is written until confirm."""
-    _require_bank(request)
     context: dict = {"form": ImportForm(), "paths": selectors.category_paths()}
     if request.method == "POST" and "confirm" in request.POST:
         staged = uploads.staged_upload_get(request, key=_QUESTION_UPLOAD, token=request.POST.get("token"))
@@ -197,10 +186,18 @@ def bank_import(request: HttpRequest) -> HttpResponse:
 
 
 def _check_and_maybe_apply(request, stash: dict, content: bytes, context: dict, *, apply: bool):
-    parsed = formats.get(stash["format"]).parse(content)
-    context["warnings"] = parsed.warnings
+    try:
+        check_upload_size(content)
+    except TableError as exc:
+        context["file_error"] = str(exc)
+        return render(request, "exams/bank_import.html", context, status=400)
+    parsed = formats.get(stash["format"]).parse(content, **_format_options(stash["format"]))
+    if len(parsed.questions) > max_rows_read():
+        parsed.errors.insert(0, Issue(0, _("文件超过 %(n)s 道试题,请拆分后分批导入。") % {"n": max_rows_read()}))
+    context["warnings"], context["warnings_more"] = capped(parsed.warnings)
     if not parsed.ok:
-        context["errors"] = parsed.errors
+        context["errors"], context["errors_more"] = capped(parsed.errors)
+        context["error_total"] = len(parsed.errors)
         return render(request, "exams/bank_import.html", context, status=400)
     report = services.questions_import(
         parsed=parsed,

@@ -6,32 +6,29 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from org.scopes import roles_of
+from org.access import has, require, role_required
+from org.tabular import xlsx_response
 
-from ..models import Attempt, Exam, MarkingTask, Question
+from ..access import access_exam, access_own_attempt
+from ..models import Attempt, MarkingTask, Question
 from ..results_xlsx import results_workbook
 from ..selectors import grading as selectors
 from ..services import grading as services
 from ..services.grading import GradingRefused
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @login_required
 def attempt_result(request: HttpRequest, pk: int) -> HttpResponse:
     """The officer's own result: score, pass and per question their answer; keys and explanations only when
     the review policy allows. Anyone else's attempt is a 404."""
-    attempt = get_object_or_404(Attempt.objects.select_related("exam", "officer"), pk=pk)
-    if attempt.officer.user_id != request.user.pk:
-        raise Http404
+    attempt = access_own_attempt(request.user, pk)
     now = timezone.now()
     services.attempt_release_if_due(attempt=attempt, now=now)
     if attempt.state == Attempt.State.IN_PROGRESS:
@@ -41,24 +38,17 @@ def attempt_result(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _require_grader(request: HttpRequest) -> None:
-    if not roles_of(request.user).may_use_cms:
-        raise PermissionDenied(_("只有培训师和人事可以阅卷。"))
-
-
-@login_required
+@role_required("training")
 def grading_queue(request: HttpRequest) -> HttpResponse:
-    _require_grader(request)
     tasks = list(selectors.grader_tasks(grader=request.user)[:200])
     pending = [t for t in tasks if t.marked_at is None]
     done = [t for t in tasks if t.marked_at is not None]
     return render(request, "exams/grading/queue.html", {"pending": pending, "done": done[:50]})
 
 
-@login_required
+@role_required("training")
 def marking_task(request: HttpRequest, pk: int) -> HttpResponse:
     """Mark one answer. Only the task's grader sees it (others: 404)."""
-    _require_grader(request)
     task = get_object_or_404(MarkingTask.objects.select_related("item__attempt__exam"), pk=pk, grader=request.user)
     error = ""
     if request.method == "POST":
@@ -85,17 +75,10 @@ def marking_task(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _exam_for_marking(request: HttpRequest, pk: int) -> Exam:
-    exam = get_object_or_404(Exam, pk=pk)
-    if not selectors.may_manage_marking(request.user, exam):
-        raise PermissionDenied(_("只有考试创建人和人事可以分配阅卷。"))
-    return exam
-
-
 @login_required
 def exam_marking(request: HttpRequest, pk: int) -> HttpResponse:
     """Choose the exam's graders and share the answers to mark among them; reassign or remove."""
-    exam = _exam_for_marking(request, pk)
+    exam = access_exam(request.user, pk, action="mark")
     candidates = selectors.grader_candidates()
     by_pk = {u.pk: u for u in candidates}
     if request.method == "POST":
@@ -133,19 +116,12 @@ def exam_marking(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _exam_for_results(request: HttpRequest, pk: int) -> Exam:
-    exam = get_object_or_404(Exam, pk=pk)
-    if not selectors.may_view_results(request.user, exam):
-        raise PermissionDenied(_("您无权查看考试成绩。"))
-    return exam
-
-
 @login_required
 def exam_results(request: HttpRequest, pk: int) -> HttpResponse:
-    exam = _exam_for_results(request, pk)
+    exam = access_exam(request.user, pk, action="results")
     attempts = list(selectors.exam_attempts_for(exam=exam, viewer=request.user))
     rows = selectors.results_rows(attempts=attempts)
-    may_regrade = roles_of(request.user).may_use_cms
+    may_regrade = has(request.user, "training")
     return render(
         request,
         "exams/grading/results.html",
@@ -164,25 +140,22 @@ def exam_results(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def exam_results_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
-    exam = _exam_for_results(request, pk)
+    exam = access_exam(request.user, pk, action="results")
     attempts = list(selectors.exam_attempts_for(exam=exam, viewer=request.user))
     data = results_workbook(
         exam=exam,
         rows=selectors.results_rows(attempts=attempts),
         stats=selectors.question_statistics(attempts=attempts),
     )
-    response = HttpResponse(data, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="exam-{exam.pk}-results.xlsx"'
-    return response
+    return xlsx_response(data, f"成绩-{exam.title}-{exam.pk}.xlsx")
 
 
 @login_required
 @require_POST
 def exam_regrade(request: HttpRequest, pk: int) -> HttpResponse:
     """按新答案重新评分: one question of the exam takes its latest version; trainers and HR."""
-    exam = _exam_for_results(request, pk)
-    if not roles_of(request.user).may_use_cms:
-        raise PermissionDenied(_("只有培训师和人事可以重新评分。"))
+    require(request.user, "training", message=_("只有培训师和人事可以重新评分。"))
+    exam = access_exam(request.user, pk, action="results")
     question = get_object_or_404(Question, pk=request.POST.get("question") or 0)
     try:
         regrade = services.exam_regrade(

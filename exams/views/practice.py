@@ -22,10 +22,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from content import selectors as content_selectors
+from org.access import current_officer
 from org.models import Officer
-from org.selectors import officer_for_user
 
-from .. import grading
+from ..frozen import FrozenQuestion
 from ..models import PracticeAnswer, Question
 from ..selectors import practice as sel
 from ..services import practice as svc
@@ -35,10 +36,6 @@ KEEP_ROUNDS = 5
 
 
 # --- helpers ---------------------------------------------------------------------------------------------
-
-
-def _officer(request: HttpRequest) -> Officer | None:
-    return officer_for_user(request.user)
 
 
 def _not_officer(request: HttpRequest) -> HttpResponse:
@@ -84,46 +81,20 @@ def _response_from_post(kind: str, post) -> object:
 
 def _public_question(question: Question) -> dict:
     """What the officer sees before answering: never the key, the explanation or the rubric."""
-    content = svc.question_current_version(question).content
-    return {
-        "kind": content["kind"],
-        "title": content.get("title", ""),
-        "stem": content["stem"],
-        "options": [{"key": o["key"], "text": o["text"]} for o in content.get("options", [])],
-        "points": content.get("points"),
-    }
-
-
-def _shown_response(content: dict, response: object) -> str:
-    if response is None or response == "":
-        return _("未作答")
-    if content["kind"] == Question.Kind.TRUE_FALSE:
-        return _("正确") if response is True else _("错误")
-    if isinstance(response, list):
-        return "".join(str(k) for k in response)
-    return str(response)
+    return FrozenQuestion.of(svc.question_current_version(question).content).public()
 
 
 def _feedback(answer: PracticeAnswer) -> dict:
     """Everything shown after the answer: verdict, chosen vs. correct options, the key, 解析, cited laws."""
-    content = answer.version.content
-    chosen = grading.chosen_keys(answer.response) if content["kind"] in ("single", "multiple") else set()
-    if content["kind"] == Question.Kind.TRUE_FALSE:
-        key = _("正确") if content.get("answer_bool") else _("错误")
-    elif content["kind"] in ("single", "multiple"):
-        key = "".join(sorted(grading.correct_keys(content)))
-    elif content["kind"] == Question.Kind.BLANK:
-        key = " / ".join(content.get("accepted", []))
-    else:
-        key = ""
+    question = FrozenQuestion.of(answer.version.content)
     return {
         "correct": answer.correct,
-        "options": [dict(o, chosen=o["key"] in chosen) for o in content.get("options", [])],
-        "key": key,
-        "response": _shown_response(content, answer.response),
-        "explanation": content.get("explanation", ""),
-        "law_refs": content.get("law_refs", []),
-        "rubric": content.get("rubric", ""),
+        "options": question.options(chosen=question.chosen_keys(answer.response), with_key=True),
+        "key": question.key_text() if question.kind != Question.Kind.CASE else "",
+        "response": question.response_text(answer.response, unanswered=_("未作答")),
+        "explanation": question.explanation,
+        "law_refs": question.law_refs,
+        "rubric": question.rubric,
     }
 
 
@@ -133,14 +104,18 @@ def _feedback(answer: PracticeAnswer) -> dict:
 @login_required
 @require_GET
 def practice_home(request: HttpRequest) -> HttpResponse:
-    officer = _officer(request)
+    officer = current_officer(request.user)
     if officer is None:
         return _not_officer(request)
+    choices = sel.practice_choices(officer=officer)
+    # Questions store the violation category's code; people read its name.
+    names = content_selectors.violation_category_names()
     return render(
         request,
         "exams/practice/home.html",
         {
-            "choices": sel.practice_choices(officer=officer),
+            "choices": choices,
+            "violations": [(code, names.get(code, code), n) for code, n in choices.violations],
             "stats": sel.practice_stats(officer=officer, now=timezone.now()),
             "counts": sel.COUNTS,
         },
@@ -150,7 +125,7 @@ def practice_home(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def practice_start(request: HttpRequest) -> HttpResponse:
-    officer = _officer(request)
+    officer = current_officer(request.user)
     if officer is None:
         return _not_officer(request)
     scope, _sep, value = request.POST.get("scope", "all").partition(":")
@@ -199,7 +174,7 @@ def practice_start(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def practice_screen(request: HttpRequest, sid: str) -> HttpResponse:
-    officer = _officer(request)
+    officer = current_officer(request.user)
     if officer is None:
         return _not_officer(request)
     data = _round(request, officer, sid)
@@ -227,23 +202,19 @@ def practice_screen(request: HttpRequest, sid: str) -> HttpResponse:
         answer = PracticeAnswer.objects.select_related("version").filter(pk=result["answer"], officer=officer).first()
     if answer is not None:
         context["feedback"] = _feedback(answer)
-        context["public"] = {
-            "kind": answer.version.content["kind"],
-            "title": answer.version.content.get("title", ""),
-            "stem": answer.version.content["stem"],
-        }
+        context["public"] = FrozenQuestion.of(answer.version.content).public()
     elif question is None or question.status != Question.Status.ACTIVE:
         context["unavailable"] = True
     else:
         context["public"] = _public_question(question)
         pending = data["pending"].get(str(pos))
         if pending is not None:  # case analysis: the answer is written, now the rubric for the self-check
-            content = svc.question_current_version(question).content
+            current = FrozenQuestion.of(svc.question_current_version(question).content)
             context["self_check"] = {
                 "response": pending,
-                "rubric": content.get("rubric", ""),
-                "explanation": content.get("explanation", ""),
-                "law_refs": content.get("law_refs", []),
+                "rubric": current.rubric,
+                "explanation": current.explanation,
+                "law_refs": current.law_refs,
             }
     return render(request, "exams/practice/screen.html", context)
 
@@ -251,7 +222,7 @@ def practice_screen(request: HttpRequest, sid: str) -> HttpResponse:
 @login_required
 @require_POST
 def practice_answer(request: HttpRequest, sid: str) -> HttpResponse:
-    officer = _officer(request)
+    officer = current_officer(request.user)
     if officer is None:
         return _not_officer(request)
     data = _round(request, officer, sid)
@@ -310,7 +281,7 @@ def practice_answer(request: HttpRequest, sid: str) -> HttpResponse:
 @login_required
 @require_POST
 def practice_next(request: HttpRequest, sid: str) -> HttpResponse:
-    officer = _officer(request)
+    officer = current_officer(request.user)
     if officer is None:
         return _not_officer(request)
     data = _round(request, officer, sid)
@@ -323,7 +294,7 @@ def practice_next(request: HttpRequest, sid: str) -> HttpResponse:
 @login_required
 @require_GET
 def wrong_book(request: HttpRequest) -> HttpResponse:
-    officer = _officer(request)
+    officer = current_officer(request.user)
     if officer is None:
         return _not_officer(request)
     group = "law" if request.GET.get("group") == "law" else "category"

@@ -17,7 +17,7 @@
   var byId = {};
   sections.forEach(function (s) { byId[s.dataset.item] = s; });
   var answers = {};       // item id -> {response, flagged}: what the page shows
-  var store = load();     // {seq: {item: n}, pending: {item: {item, seq, response, flagged}}}
+  var store = load();     // {seq: {item: n}, pending: {item: {item, seq, response, flagged}}, refused: {item: {seq, response, flagged, reason}}}
   var offset = 0;         // server clock - device clock, in ms
   var deadline = Date.parse(data.deadline);
   var current = 0, onePerPage = !!cfg.one_per_page;
@@ -27,9 +27,9 @@
   function load() {
     try {
       var s = JSON.parse(window.localStorage.getItem(STORE_KEY) || "null");
-      if (s && s.seq && s.pending) { return s; }
+      if (s && s.seq && s.pending) { s.refused = s.refused || {}; return s; }
     } catch (e) { /* private mode or broken JSON: start empty */ }
-    return { seq: {}, pending: {} };
+    return { seq: {}, pending: {}, refused: {} };
   }
   function persist() {
     if (finished) { return; }  // the attempt is over: the store was cleared and must stay so
@@ -102,6 +102,9 @@
       var done = isAnswered(ans);
       cell.classList.toggle("answered", done);
       cell.classList.toggle("flagged", !!(ans && ans.flagged));
+      var refused = store.refused[cell.dataset.item];
+      cell.classList.toggle("refused", !!refused);
+      if (refused) { cell.title = labels.refused_prefix + " " + refused.reason; } else { cell.removeAttribute("title"); }
       cell.classList.toggle("current", onePerPage && Number(cell.dataset.goto) === current);
       if (done) { a++; } else { u++; }
       if (ans && ans.flagged) { f++; }
@@ -163,6 +166,7 @@
     var seq = (store.seq[id] || 0) + 1;
     store.seq[id] = seq;
     store.pending[id] = { item: Number(id), seq: seq, response: answer.response, flagged: answer.flagged };
+    if (store.refused[id]) { store.refused[id].seq = seq; }  // kept (with its reason) until the server takes this one
     persist();
     renderSheet();
     if (!inflight && !loginLost) { status("pending"); }
@@ -176,9 +180,47 @@
       if (p && p.seq <= ack.seq) { delete store.pending[key]; }
       var floor = Math.max(ack.seq, ack.stored || 0);
       if ((store.seq[key] || 0) < floor) { store.seq[key] = floor; }
+      var r = store.refused[key];
+      if (r && r.seq <= floor) { delete store.refused[key]; showRefusal(key); }
+    });
+    // A refused answer will never be accepted as it is: it leaves the send queue, but stays on the page (and in
+    // this device's store) with the server's reason next to the question until the officer changes it.
+    (body.refused || []).forEach(function (r) {
+      var key = String(r.item), p = store.pending[key] || store.refused[key];
+      if (!p || p.seq > r.seq) { return; }  // a newer answer is already on its way
+      delete store.pending[key];
+      store.refused[key] = { seq: r.seq, response: p.response, flagged: p.flagged, reason: r.reason };
+      showRefusal(key);
     });
     persist();
+    renderSheet();
     (body.items || []).forEach(reveal);
+  }
+
+  function showRefusal(key) {
+    var section = byId[key];
+    if (!section) { return; }
+    var box = section.querySelector(".attempt-refused"), r = store.refused[key];
+    section.classList.toggle("refused", !!r);
+    box.textContent = r ? labels.refused_prefix + " " + r.reason : "";
+    box.hidden = !r;
+  }
+  function firstRefused() {
+    for (var i = 0; i < sections.length; i++) { if (store.refused[sections[i].dataset.item]) { return i; } }
+    return -1;
+  }
+  var refusalNoticeShown = false;
+  function refusalNotice(text) {
+    // Clears only a notice it set itself (a proctor's notice stays).
+    if (text) { notice(text); refusalNoticeShown = true; }
+    else if (refusalNoticeShown) { notice(""); refusalNoticeShown = false; }
+  }
+  function pointToRefused(body) {
+    status("refused");
+    refusalNotice(body.error || "");
+    var index = firstRefused();
+    if (index < 0) { return; }
+    if (onePerPage) { show(index); } else { sections[index].scrollIntoView({ block: "center" }); }
   }
 
   function forget() {
@@ -204,10 +246,11 @@
       if (body._code === 401) { lostLogin(); return; }
       loginLost = false; $("attempt-login").hidden = true;
       syncClock(body);
-      if (body._code === 200) {
+      if (body._code === 200 || body._code === 422) {
         applyAcks(body);
         if (pendingList().length) { status("pending"); clearTimeout(debounce); debounce = setTimeout(save, cfg.autosave_ms); }
-        else { status("saved"); }
+        else if (Object.keys(store.refused).length) { status("refused"); refusalNotice(body.error); }
+        else { status("saved"); refusalNotice(""); }
       } else if (body._code === 409 && body.state && body.state !== "in_progress") {
         closed(body);
       } else {
@@ -246,7 +289,7 @@
     clearTimeout(debounce);
     status("submitting");
     var send = function () {
-      request("POST", cfg.submit_url, { answers: pendingList() }).then(function (body) {
+      request("POST", cfg.submit_url, { answers: submitBatch() }).then(function (body) {
         if (body._code === 401) { submitting = false; lostLogin(); return; }
         if (body._code === 200) {
           forget();
@@ -254,6 +297,13 @@
           return;
         }
         submitting = false;
+        if (body._code === 422) {  // not handed in: the valid answers are stored, the refused ones are shown
+          syncClock(body);
+          applyAcks(body);
+          pointToRefused(body);
+          return;
+        }
+        if (body._code === 409 && body.state && body.state !== "in_progress") { closed(body); return; }
         status("error");
         if (body.error) { notice(body.error); }
       }, function () {
@@ -267,9 +317,25 @@
   }
   var wantSubmit = false;
 
+  // The submit carries the unacknowledged answers AND the refused ones: the server then refuses to hand in
+  // before the deadline (and says why again) instead of handing in without them. Clearing the question is the
+  // officer's way to give that answer up.
+  function submitBatch() {
+    var batch = pendingList();
+    Object.keys(store.refused).forEach(function (key) {
+      if (store.pending[key]) { return; }
+      var r = store.refused[key];
+      batch.push({ item: Number(key), seq: r.seq, response: r.response, flagged: r.flagged });
+    });
+    return batch;
+  }
+
   function askSubmit() {
     var unanswered = renderSheet();
-    $("attempt-confirm-text").textContent = unanswered ? labels.confirm_left.replace("__N__", unanswered) : labels.confirm_all;
+    var text = unanswered ? labels.confirm_left.replace("__N__", unanswered) : labels.confirm_all;
+    var refused = Object.keys(store.refused).length;
+    if (refused) { text = labels.confirm_refused.replace("__N__", refused) + " " + text; }
+    $("attempt-confirm-text").textContent = text;
     $("attempt-confirm").hidden = false;
     $("attempt-confirm-yes").focus();
   }
@@ -309,14 +375,19 @@
   data.items.forEach(function (item) {
     var id = String(item.id);
     if ((store.seq[id] || 0) < item.seq) { store.seq[id] = item.seq; }
-    var local = store.pending[id];
+    var local = store.pending[id], refused = store.refused[id];
     if (local && local.seq > item.seq) {
       answers[id] = { response: local.response, flagged: local.flagged };
     } else {
       delete store.pending[id];
       answers[id] = { response: item.response, flagged: item.flagged };
     }
-    if (byId[id]) { showAnswer(byId[id], answers[id]); }
+    if (refused && refused.seq <= item.seq) { delete store.refused[id]; refused = null; }
+    if (refused && !(local && local.seq > item.seq)) {
+      // The officer's refused text is theirs to correct: shown again, not replaced by the older stored answer.
+      answers[id] = { response: refused.response, flagged: refused.flagged };
+    }
+    if (byId[id]) { showAnswer(byId[id], answers[id]); showRefusal(id); }
     reveal(item);
   });
   persist();

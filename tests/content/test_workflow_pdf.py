@@ -140,7 +140,7 @@ def test_compilation_pdf_builds_with_toc_page_numbers_and_chinese_text(tree, art
     client.force_login(officer.user)
     page_html = client.get(comp.url).content.decode()
     assert "下载 PDF" in page_html and cases[0].title in page_html and hidden.title not in page_html
-    r = client.get(comp.url, {"format": "pdf"})
+    r = client.get(comp.url + "pdf/")
     assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
     reader = PdfReader(io.BytesIO(r.content))
     text = "\n".join(p.extract_text() for p in reader.pages)
@@ -173,5 +173,5 @@ def test_pdf_download_requires_login(tree, client):
     comp = CompilationPage(title="汇编", foreword="")
     tree["cases"].add_child(instance=comp)
     comp.save_revision().publish()
-    r = client.get(comp.url, {"format": "pdf"})
+    r = client.get(comp.url + "pdf/")
     assert r.status_code == 302

@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from exams.models import Exam
 from tests.e2e.conftest import PC
@@ -38,13 +39,13 @@ def test_trainer_publishes_a_draw_exam_and_the_squad_sees_it(page, browser, live
 
     # Rules, with the live count of what the bank can give.
     page.select_option("#rule-form select[name=kind]", "single")
-    page.wait_for_function("document.getElementById('rule-available').textContent.includes('6')")
+    expect(page.locator("#rule-available")).to_contain_text("6")  # a locator wait: CSP forbids eval'd predicates
     page.fill("#rule-form input[name=count]", "5")
     page.fill("#rule-form input[name=points_each]", "10")
     with page.expect_navigation():
         page.click("#rule-form button[type=submit]")
     page.select_option("#rule-form select[name=kind]", "true_false")
-    page.wait_for_function("document.getElementById('rule-available').textContent.includes('4')")
+    expect(page.locator("#rule-available")).to_contain_text("4")
     page.fill("#rule-form input[name=count]", "5")
     page.fill("#rule-form input[name=points_each]", "10")
     with page.expect_navigation():

@@ -14,7 +14,7 @@ from django.test import Client
 from config.asgi import application
 from exams.services.attempts import attempt_extend, attempt_force_submit, attempt_start
 from tests.exams import factories as f
-from tests.factories import OfficerFactory, RoleCategoryFactory, UserFactory
+from tests.factories import OfficerFactory, RoleCategoryFactory, UserFactory, grant
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -38,6 +38,7 @@ def setup():
     exam = f.exam(f.fixed_paper([f.question("single"), f.question("true_false")]), officers=[officer])
     attempt = attempt_start(exam=exam, officer=officer)
     proctor = UserFactory(username="proctor-ws")
+    grant(proctor, "trainer")  # the services check their actor: only trainers and HR proctor
     return officer, attempt, proctor
 
 

@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from content.selectors import CheckQuestion, CourseSummary, LessonStudySpec
+from content.selectors import CheckQuestion, CourseSummary, LessonBrief, LessonStudySpec
 from learning import catalog
 from org.models import RoleCategory, RoleGrant
 from tests.factories import OfficerFactory, UserFactory, grant, unit
@@ -47,6 +47,13 @@ class FakeCatalog:
     def course_lesson_ids(self, *, course_id):
         return [lesson.lesson_id for lesson in self.lessons.values() if lesson.course_id == course_id]
 
+    def course_lessons(self, *, course_id):
+        return [
+            LessonBrief(lesson_id=lesson.lesson_id, title=lesson.title, credited_minutes=lesson.credited_minutes)
+            for lesson in self.lessons.values()
+            if lesson.course_id == course_id
+        ]
+
     def courses_published(self, *, year=None):
         return [c for c in self.courses.values() if year is None or c.year == year]
 
@@ -54,7 +61,7 @@ class FakeCatalog:
 @pytest.fixture
 def fake_catalog(monkeypatch):
     fake = FakeCatalog()
-    for name in ("lesson_study_spec", "course_lesson_ids", "courses_published"):
+    for name in ("lesson_study_spec", "course_lesson_ids", "course_lessons", "courses_published"):
         monkeypatch.setattr(catalog, name, getattr(fake, name))
     return fake
 

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from learning import selectors, services
 from learning.models import HourRule, TrainingDayRule
-from org.models import AuditEntry
+from org.models import AuditEntry, Officer
 from tests.factories import OfficerFactory, unit
 
 
@@ -123,3 +123,65 @@ def test_unit_scope_of_the_frame(roles, rules_2026, leader):
     rows, _ = selectors.unit_status_rows(year=2026, officers=officers_visible_to(leader))
     ids = {r["officer_id"] for r in rows}
     assert inside.pk in ids and outside.pk not in ids
+
+
+def test_hours_status_is_the_one_rule_for_one_and_for_many(roles, rules_2026):
+    """hours_status (objects) and hours_status_frame (vectorised) agree, and officer_summary is built on them."""
+    leader = OfficerFactory(role_category=roles["leader"])
+    recruit = OfficerFactory(role_category=roles["recruit"])
+    nobody_rules = OfficerFactory(role_category=roles["auxiliary"])
+    credit(leader, "rule_of_law", 60)
+    credit(leader, "law_exam", 40)  # 100 h = 12.5 days ≥ 5
+    credit(recruit, "business", 80)  # no hour rule, 10 days < 30
+    credit(nobody_rules, "business", 16)
+    officers = Officer.objects.filter(pk__in=[leader.pk, recruit.pk, nobody_rules.pk])
+
+    statuses = selectors.hours_status(year=2026, officers=officers)
+    assert statuses[leader.pk].met and statuses[leader.pk].has_rules
+    assert statuses[leader.pk].total_earned == Decimal("100.00") and statuses[leader.pk].days == Decimal("12.5")
+    assert not statuses[recruit.pk].met and statuses[recruit.pk].days_short == Decimal("20.0")
+    assert statuses[nobody_rules.pk].met and statuses[nobody_rules.pk].has_rules  # auxiliary: 16 h business rule
+
+    frame = selectors.hours_status_frame(year=2026, officers=officers).set_index("officer_id")
+    for officer_id, status in statuses.items():
+        row = frame.loc[officer_id]
+        assert bool(row["met"]) == status.met
+        assert int(row["total_shortfall_c"]) == int(status.total_shortfall * 100)
+        assert int(row["days_tenths"]) == int(status.days * 10)
+    assert selectors.officer_summary(officer=recruit, year=2026)["days_short"] == Decimal("20.0")
+
+
+def test_a_year_without_rules_has_nothing_to_meet_and_says_so(roles):
+    officer = OfficerFactory(role_category=roles["enforcer"])
+    credit(officer, "business", 3, year=2031)
+    status = selectors.officer_hours_status(officer=officer, year=2031)
+    assert not status.has_rules and status.met and status.total_earned == Decimal("3.00")
+
+
+def test_credit_ensure_keeps_exactly_one_standing_credit(roles):
+    """The source-id scheme of a credit that comes and goes is the ledger's business alone."""
+    officer = OfficerFactory(role_category=roles["enforcer"])
+    kwargs = dict(officer=officer, year=2026, category="law_exam", hours=10, source_kind="exam", source_key=7, actor=None)
+    first = services.credit_ensure(standing=True, **kwargs)
+    assert services.credit_ensure(standing=True, **kwargs) == first
+    assert services.credit_ensure(standing=False, **kwargs) is None
+    again = services.credit_ensure(standing=True, **kwargs)
+    assert again.pk != first.pk and again.source_id == "7-2"
+    assert selectors.officer_hours_for_year(officer=officer, year=2026) == {"law_exam": Decimal("10.00")}
+
+
+def test_credit_reverse_by_a_person_needs_hr(roles):
+    from django.core.exceptions import PermissionDenied
+
+    from tests.factories import UserFactory, grant
+
+    officer = OfficerFactory(role_category=roles["enforcer"])
+    credit(officer, "business", 2)
+    entry = officer.credits.get()
+    trainer = UserFactory(username="trainer-rev")
+    grant(trainer, "trainer")
+    with pytest.raises(PermissionDenied):
+        services.credit_reverse(entry=entry, actor=trainer, reason="我不是人事")
+    hr = UserFactory(username="hr-rev")
+    grant(hr, "hr")
+    assert services.credit_reverse(entry=entry, actor=hr, reason="录入错误").hours == Decimal("-2.00")

@@ -1,4 +1,4 @@
-"""The exam clock's housekeeping, once or every N seconds with --loop N (`make worker` and `make run` run it):
+"""The exam clock's job on its own (the housekeeping loop runs it every 30 s as "exams.sweep"):
 
 - finalise attempts past their deadline and grace period, at their deadline (requests touching an overdue attempt
   finalise it too; the sweep catches abandoned ones);
@@ -8,26 +8,15 @@
 
 from __future__ import annotations
 
-import time
-
 from django.core.management.base import BaseCommand
 
-from exams.services.attempts import attempts_sweep_overdue
-from exams.services.grading import attempt_release_due
+from org.housekeeping import run_due
 
 
 class Command(BaseCommand):
     help = "Finalise exam attempts past their deadline (finish time = deadline) and release results now visible."
 
-    def add_arguments(self, parser):
-        parser.add_argument("--loop", type=int, default=0, metavar="SECONDS", help="repeat every SECONDS")
-
-    def handle(self, *args, loop: int = 0, **options):
-        while True:
-            finalised = attempts_sweep_overdue()
-            released = attempt_release_due()
-            if finalised or released or options["verbosity"] > 1:
-                self.stdout.write(f"sweep_attempts: {finalised} attempt(s) finalised, {released} result(s) released")
-            if loop <= 0:
-                return
-            time.sleep(loop)
+    def handle(self, *args, **options):
+        for _name, result in run_due({}, only="exams.sweep"):
+            if result or options["verbosity"] > 1:
+                self.stdout.write(f"sweep_attempts: {result or 'nothing to do'}")
