@@ -16,7 +16,7 @@ from org.text import normalize_code, normalize_text
 
 from .eligibility import NO_CERTIFICATE_ROLES
 from .models import Certificate
-from .xlsx import TableFileError, header_index, parse_date, read_rows
+from .xlsx import TableFileError, parse_date, read_table
 
 # Headers as bureaus write them; the first is the one used on export.
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -87,20 +87,11 @@ def _same(cert: Certificate, row: dict) -> bool:
 def parse(filename: str, content: bytes, *, today: dt.date, standing_numbers) -> ImportReport:
     """Validate every row. `standing_numbers(officer_ids)` → {officer_id: number of the certificate the officer
     holds now (not revoked, expired or voided)}, from the status function. Raises TableFileError for the file."""
-    table = read_rows(filename, content)
-    first = next((i for i, r in enumerate(table) if any(normalize_text(c) for c in r)), None)
-    if first is None:
-        raise TableFileError(_("文件是空的。"))
-    cols = header_index(table[first], COLUMNS)
-    missing = [COLUMNS[k][0] for k in REQUIRED if k not in cols]
-    if missing:
-        raise TableFileError(_("表头缺少必填列:%(cols)s") % {"cols": "、".join(missing)})
+    table = read_table(content, filename, headers=COLUMNS, required=REQUIRED)
+    body = [(row.number, row.values) for row in table.rows]
 
-    body = [(index + 1, raw) for index, raw in enumerate(table) if index > first]
-
-    def cell(raw: list[object], key: str) -> object:
-        index = cols.get(key)
-        return raw[index] if index is not None and index < len(raw) else None
+    def cell(values: dict, key: str) -> object:
+        return values.get(key)
 
     numbers_in_file = {normalize_code(cell(raw, "number")) for _n, raw in body} - {""}
     employee_nos = {normalize_code(cell(raw, "employee_no")) for _n, raw in body} - {""}
@@ -114,7 +105,7 @@ def parse(filename: str, content: bytes, *, today: dt.date, standing_numbers) ->
     seen_officers: dict[str, int] = {}
 
     for row_no, raw in body:
-        if not any(normalize_text(c) for c in raw):
+        if not any(normalize_text(c) for c in raw.values()):
             continue
         errors: list[RowError] = []
 

@@ -106,9 +106,14 @@ def test_existing_number_with_other_facts_or_other_officer_is_refused(world_hr, 
 
 def test_bad_files_are_refused_whole(world_hr, people):
     with pytest.raises(CertificationError, match="只支持 .xlsx"):
-        run(world_hr, b"a,b", name="x.csv")
+        run(world_hr, b"a,b", name="x.txt")
     with pytest.raises(CertificationError, match="无法读取"):
         run(world_hr, b"not a zip", name="x.xlsx")
+    # a CSV (UTF-8 or GB18030) with a title row above the header reads like the .xlsx (the project's kit)
+    csv = "执法证登记表\n工号,姓名,证号,发证机关,发证日期\nE001,张伟,沪执0009,测试区人民政府,2024-03-01\n".encode(
+        "gb18030"
+    )
+    assert [r.number for r in run(world_hr, csv, dry_run=True, name="certs.csv").created] == ["沪执0009"]
     with pytest.raises(CertificationError, match="表头缺少必填列:证号"):
         run(world_hr, xlsx([GOOD[0]], header=["工号", "姓名", "编号", "发证机关", "发证日期"]))
 
