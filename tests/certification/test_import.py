@@ -110,6 +110,11 @@ def test_bad_files_are_refused_whole(world_hr, people):
     # the kit reads CSV too (UTF-8 or GB18030, as Chinese Excel saves it): a CSV without the columns is refused
     with pytest.raises(CertificationError, match="表头缺少必填列"):
         run(world_hr, "a,b\n1,2\n".encode("gb18030"), name="x.csv")
+    # a CSV (UTF-8 or GB18030) with a title row above the header reads like the .xlsx (the project's kit)
+    csv = "执法证登记表\n工号,姓名,证号,发证机关,发证日期\nE001,张伟,沪执0009,测试区人民政府,2024-03-01\n".encode(
+        "gb18030"
+    )
+    assert [r.number for r in run(world_hr, csv, dry_run=True, name="certs.csv").created] == ["沪执0009"]
     with pytest.raises(CertificationError, match="无法读取"):
         run(world_hr, b"not a zip", name="x.xlsx")
     with pytest.raises(CertificationError, match="表头缺少必填列:证号"):
