@@ -12,7 +12,8 @@ class User(AbstractUser):
 
     # Set when someone else chose the password (an initial password issued by HR or an admin): the person must pick
     # their own before using the site (org.middleware.RequirePasswordChangeMiddleware); cleared by the adapter.
-    must_change_password = models.BooleanField(_("须修改密码"), default=False)
+    # db_default too: rows loaded in bulk outside the ORM (benchmarks, a migration from another system) are valid.
+    must_change_password = models.BooleanField(_("须修改密码"), default=False, db_default=False)
 
     class Meta:
         verbose_name = _("用户")
