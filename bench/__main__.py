@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-NOT_BENCHMARKS = {"__init__", "__main__", "urls", "views"}
+NOT_BENCHMARKS = {"__init__", "__main__", "common", "urls", "views"}
 
 
 def benchmarks() -> dict[str, str]:

@@ -22,7 +22,6 @@ import datetime as dt
 import os
 import secrets
 import statistics
-import subprocess
 import sys
 import time
 import uuid
@@ -31,51 +30,21 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+from bench.common import PG, admin_sql, copy_officers, copy_text, pct, timed, uptime  # noqa: E402  (after the path)
+
 DB_NAME = f"zfxt_bench_cert_{uuid.uuid4().hex[:8]}"
 TODAY = dt.date(2026, 11, 15)
 YEAR = 2026
 
 
-def admin_sql(sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
-        conn.execute(sql)
 
 
-def pct(values: list[float], p: float) -> float:
-    values = sorted(values)
-    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
 
 
-def timed(fn, repeat: int) -> list[float]:
-    out = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        out.append(time.perf_counter() - start)
-    return out
 
 
-def uptime() -> str:
-    try:
-        return subprocess.run(["uptime"], capture_output=True, text=True, check=False).stdout.strip()
-    except OSError:
-        return "uptime unavailable"
 
 
-def copy_text(raw, table: str, columns: list[str], rows, batch: int = 50_000) -> None:
-    """COPY in text format; None → \\N."""
-    buffer = []
-    with raw.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-        for row in rows:
-            buffer.append("\t".join("\\N" if v is None else str(v) for v in row))
-            if len(buffer) >= batch:
-                copy.write("\n".join(buffer) + "\n")
-                buffer.clear()
-        if buffer:
-            copy.write("\n".join(buffer) + "\n")
 
 
 def load(officer_count: int, row_count: int) -> dict:
@@ -110,53 +79,7 @@ def load(officer_count: int, row_count: int) -> dict:
     )
     with connection.cursor() as cursor:
         raw = cursor.cursor
-        copy_text(
-            raw,
-            "org_user",
-            [
-                "password",
-                "is_superuser",
-                "username",
-                "first_name",
-                "last_name",
-                "email",
-                "is_staff",
-                "is_active",
-                "date_joined",
-            ],
-            (("!", "f", f"B{i:07d}", "", "", "", "f", "t", now.isoformat()) for i in range(officer_count)),
-        )
-        raw.execute("SELECT id FROM org_user WHERE username LIKE 'B%%' ORDER BY username")
-        user_ids = [r[0] for r in raw.fetchall()]
-        copy_text(
-            raw,
-            "org_officer",
-            [
-                "user_id",
-                "employee_no",
-                "name",
-                "unit_id",
-                "role_category_id",
-                "enforcement_duty",
-                "status",
-                "created_at",
-                "updated_at",
-            ],
-            (
-                (
-                    uid,
-                    f"B{i:07d}",
-                    "基准人员",
-                    squads[i % len(squads)].pk,
-                    roles[i % len(roles)][0],
-                    "t",
-                    "active",
-                    now.isoformat(),
-                    now.isoformat(),
-                )
-                for i, uid in enumerate(user_ids)
-            ),
-        )
+        copy_officers(raw, count=officer_count, squads=squads, roles=roles, now=now)
         raw.execute(
             "SELECT o.id, rc.code FROM org_officer o JOIN org_rolecategory rc ON rc.id = o.role_category_id ORDER BY o.id"
         )

@@ -21,35 +21,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+from bench.common import PG, admin_sql, copy_officers, pct, timed  # noqa: E402  (after the path)
+
 DB_NAME = f"zfxt_bench_learning_{uuid.uuid4().hex[:8]}"
 
 
-def admin_sql(sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
-        conn.execute(sql)
 
 
-def pct(values: list[float], p: float) -> float:
-    values = sorted(values)
-    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
 
 
-def timed(fn, repeat: int) -> list[float]:
-    out = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        out.append(time.perf_counter() - start)
-    return out
 
 
-def copy_rows(cursor, table: str, columns: list[str], rows) -> None:
-    with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row(row)
 
 
 def load(officer_count: int, row_count: int) -> dict:
@@ -65,55 +47,7 @@ def load(officer_count: int, row_count: int) -> dict:
     now = dt.datetime.now(dt.UTC)
     with connection.cursor() as cursor:
         raw = cursor.cursor
-        copy_rows(
-            raw,
-            "org_user",
-            [
-                "password",
-                "is_superuser",
-                "username",
-                "first_name",
-                "last_name",
-                "email",
-                "is_staff",
-                "is_active",
-                "date_joined",
-            ],
-            (("!", False, f"B{i:07d}", "", "", "", False, True, now) for i in range(officer_count)),
-        )
-        raw.execute("SELECT id, username FROM org_user WHERE username LIKE 'B%%' ORDER BY username")
-        user_ids = [r[0] for r in raw.fetchall()]
-        copy_rows(
-            raw,
-            "org_officer",
-            [
-                "user_id",
-                "employee_no",
-                "name",
-                "unit_id",
-                "role_category_id",
-                "enforcement_duty",
-                "status",
-                "created_at",
-                "updated_at",
-            ],
-            (
-                (
-                    uid,
-                    f"B{i:07d}",
-                    "基准人员",
-                    squads[i % len(squads)].pk,
-                    roles[i % len(roles)][0],
-                    True,
-                    "active",
-                    now,
-                    now,
-                )
-                for i, uid in enumerate(user_ids)
-            ),
-        )
-        raw.execute("SELECT id FROM org_officer ORDER BY id")
-        officer_ids = [r[0] for r in raw.fetchall()]
+        officer_ids = copy_officers(raw, count=officer_count, squads=squads, roles=roles, now=now)
         t_people = time.perf_counter() - t0
 
         # Rules: every role × 3 categories.

@@ -1,0 +1,89 @@
+"""What the database benchmarks share: a throwaway PostgreSQL database's admin statements, timing and percentiles,
+the machine's load (`uptime`), fast COPY loading, and the bench roster (users and officers by COPY)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import time
+
+PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+
+
+def admin_sql(sql: str) -> None:
+    import psycopg
+
+    with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
+        conn.execute(sql)
+
+
+def pct(values: list[float], p: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+
+
+def timed(fn, repeat: int) -> list[float]:
+    out = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        out.append(time.perf_counter() - start)
+    return out
+
+
+def uptime() -> str:
+    try:
+        return subprocess.run(["uptime"], capture_output=True, text=True, check=False).stdout.strip()
+    except OSError:
+        return "uptime unavailable"
+
+
+def copy_text(raw, table: str, columns: list[str], rows, batch: int = 50_000) -> None:
+    """COPY in text format, batched; None → \\N."""
+    buffer = []
+    with raw.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+        for row in rows:
+            buffer.append("\t".join("\\N" if v is None else str(v) for v in row))
+            if len(buffer) >= batch:
+                copy.write("\n".join(buffer) + "\n")
+                buffer.clear()
+        if buffer:
+            copy.write("\n".join(buffer) + "\n")
+
+
+def copy_officers(raw, *, count: int, squads: list, roles: list[tuple[int, str]], now: dt.datetime) -> list[int]:
+    """`count` bench officers (工号 B0000000…, each with a login), spread over the squads and role categories in
+    turn, by COPY. Returns the officer ids in 工号 order."""
+    stamp = now.isoformat()
+    user_columns = ["password", "is_superuser", "username", "first_name", "last_name", "email", "is_staff"]
+    copy_text(
+        raw,
+        "org_user",
+        [*user_columns, "is_active", "date_joined"],
+        (("!", "f", f"B{i:07d}", "", "", "", "f", "t", stamp) for i in range(count)),
+    )
+    raw.execute("SELECT id FROM org_user WHERE username LIKE 'B%%' ORDER BY username")
+    user_ids = [r[0] for r in raw.fetchall()]
+    officer_columns = ["user_id", "employee_no", "name", "unit_id", "role_category_id", "enforcement_duty"]
+    copy_text(
+        raw,
+        "org_officer",
+        [*officer_columns, "status", "created_at", "updated_at"],
+        (
+            (
+                uid,
+                f"B{i:07d}",
+                "基准人员",
+                squads[i % len(squads)].pk,
+                roles[i % len(roles)][0],
+                "t",
+                "active",
+                stamp,
+                stamp,
+            )
+            for i, uid in enumerate(user_ids)
+        ),
+    )
+    raw.execute("SELECT id FROM org_officer WHERE employee_no LIKE 'B%%' ORDER BY employee_no")
+    return [r[0] for r in raw.fetchall()]
