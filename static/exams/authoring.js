@@ -14,7 +14,9 @@
   var ruleForm = document.getElementById("rule-form");
   var availability = document.getElementById("rule-available");
   if (ruleForm && availability) {
+    var latest = 0; // only the answer to the newest question is shown (an older, slower reply must not overwrite it)
     var refreshCount = function () {
+      var mine = ++latest;
       var params = new URLSearchParams();
       ["kind", "category", "tag", "difficulty"].forEach(function (name) {
         var field = ruleForm.elements[name];
@@ -23,6 +25,7 @@
       fetch(ruleForm.dataset.countUrl + "?" + params.toString(), { credentials: "same-origin" })
         .then(function (r) { return r.json(); })
         .then(function (data) {
+          if (mine !== latest) return;
           availability.textContent = data.available === null ? "" : availability.dataset.template.replace("N", data.available);
         });
     };

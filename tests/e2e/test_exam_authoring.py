@@ -39,13 +39,13 @@ def test_trainer_publishes_a_draw_exam_and_the_squad_sees_it(page, browser, live
 
     # Rules, with the live count of what the bank can give.
     page.select_option("#rule-form select[name=kind]", "single")
-    expect(page.locator("#rule-available")).to_contain_text("6")  # a locator wait: CSP forbids eval'd predicates
+    expect(page.locator("#rule-available")).to_contain_text("6", timeout=15000)  # a locator wait (CSP: no eval)
     page.fill("#rule-form input[name=count]", "5")
     page.fill("#rule-form input[name=points_each]", "10")
     with page.expect_navigation():
         page.click("#rule-form button[type=submit]")
     page.select_option("#rule-form select[name=kind]", "true_false")
-    expect(page.locator("#rule-available")).to_contain_text("4")
+    expect(page.locator("#rule-available")).to_contain_text("4", timeout=15000)
     page.fill("#rule-form input[name=count]", "5")
     page.fill("#rule-form input[name=points_each]", "10")
     with page.expect_navigation():
