@@ -30,21 +30,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import PG, admin_sql, copy_officers, copy_text, pct, timed, uptime  # noqa: E402  (after the path)
+from bench.common import PG, copy_officers, copy_text, pct, throwaway_database, timed, uptime  # noqa: E402  (after the path)
 
 DB_NAME = f"zfxt_bench_cert_{uuid.uuid4().hex[:8]}"
 TODAY = dt.date(2026, 11, 15)
 YEAR = 2026
-
-
-
-
-
-
-
-
-
-
 
 
 def load(officer_count: int, row_count: int) -> dict:
@@ -514,22 +504,7 @@ def main() -> None:
     args = parser.parse_args()
 
     print(f"before: {uptime()}", flush=True)
-    admin_sql(f'CREATE DATABASE "{DB_NAME}"')
-    os.environ["DATABASE_URL"] = f"{PG}/{DB_NAME}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
-    os.environ.pop("REDIS_URL", None)
-    try:
-        import django
-
-        django.setup()
-        from django.conf import settings
-        from django.core.management import call_command
-        from django.db import connections
-
-        settings.DEBUG = False
-        t = time.perf_counter()
-        call_command("migrate", verbosity=0)
-        print(f"migrate: {time.perf_counter() - t:.1f} s", flush=True)
+    with throwaway_database(DB_NAME):
         info = load(args.officers, args.rows)
         print(
             f"loaded {info['officers']:,} officers in {info['people_s']:.1f} s; {info['rows']:,} ledger rows, "
@@ -559,10 +534,6 @@ def main() -> None:
         print(f"counts equal: {counts == sql_counts}")
         print("plan of the ledger GROUP BY:\n" + r["plan"])
         print(f"after: {uptime()}", flush=True)
-        connections.close_all()
-    finally:
-        admin_sql(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
-        print(f"dropped {DB_NAME}")
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@ the machine's load (`uptime`), fast COPY loading, and the bench roster (users an
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import subprocess
@@ -87,3 +88,30 @@ def copy_officers(raw, *, count: int, squads: list, roles: list[tuple[int, str]]
     )
     raw.execute("SELECT id FROM org_officer WHERE employee_no LIKE 'B%%' ORDER BY employee_no")
     return [r[0] for r in raw.fetchall()]
+
+
+@contextlib.contextmanager
+def throwaway_database(name: str):
+    """A new PostgreSQL database for one benchmark run: created, Django set up on it (test settings, no Redis, DEBUG
+    off), migrated; closed and dropped afterwards, also on failure."""
+    admin_sql(f'CREATE DATABASE "{name}"')
+    os.environ["DATABASE_URL"] = f"{PG}/{name}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+    os.environ.pop("REDIS_URL", None)
+    try:
+        import django
+
+        django.setup()
+        from django.conf import settings
+        from django.core.management import call_command
+        from django.db import connections
+
+        settings.DEBUG = False
+        started = time.perf_counter()
+        call_command("migrate", verbosity=0)
+        print(f"migrate: {time.perf_counter() - started:.1f} s", flush=True)
+        yield
+        connections.close_all()
+    finally:
+        admin_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        print(f"dropped {name}")

@@ -21,17 +21,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import PG, admin_sql, copy_officers, pct, timed  # noqa: E402  (after the path)
+from bench.common import copy_officers, pct, throwaway_database, timed  # noqa: E402  (after the path)
 
 DB_NAME = f"zfxt_bench_learning_{uuid.uuid4().hex[:8]}"
-
-
-
-
-
-
-
-
 
 
 def load(officer_count: int, row_count: int) -> dict:
@@ -227,22 +219,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
 
-    admin_sql(f'CREATE DATABASE "{DB_NAME}"')
-    os.environ["DATABASE_URL"] = f"{PG}/{DB_NAME}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
-    os.environ.pop("REDIS_URL", None)
-    try:
-        import django
-
-        django.setup()
-        from django.conf import settings
-        from django.core.management import call_command
-        from django.db import connections
-
-        settings.DEBUG = False
-        t = time.perf_counter()
-        call_command("migrate", verbosity=0)
-        print(f"migrate: {time.perf_counter() - t:.1f} s", flush=True)
+    with throwaway_database(DB_NAME):
         info = load(args.officers, args.rows)
         print(
             f"loaded {info['officers']:,} officers in {info['people_s']:.1f} s; {info['rows']:,} ledger rows: "
@@ -272,10 +249,6 @@ def main() -> None:
             f"{hb['beats'] / hb['wall']:.0f} req/s, p50 {statistics.median(hb['latencies']) * 1000:.2f} ms, "
             f"p95 {pct(hb['latencies'], 95) * 1000:.2f} ms"
         )
-        connections.close_all()
-    finally:
-        admin_sql(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
-        print(f"dropped {DB_NAME}")
 
 
 if __name__ == "__main__":
