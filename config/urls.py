@@ -30,6 +30,8 @@ urlpatterns = [
     path("exams/", include("exams.urls")),
     path("learning/", include("learning.urls")),
     path("", include("certification.urls")),
+    path("", include("mentorship.urls")),
+    path("", include("reports.urls")),
 ]
 
 # Public media are only Wagtail's images (renditions and originals), in DEBUG and production alike (a proxy may take

@@ -23,6 +23,8 @@ INSTALLED_APPS = [
     "learning",
     "exams",
     "certification",
+    "mentorship",
+    "reports",
     "demo",
     "channels",
     "allauth",
