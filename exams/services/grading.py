@@ -37,7 +37,10 @@ def _item_auto_score(item: AttemptItem) -> Decimal:
 
 
 def _wrong_book(*, attempt: Attempt, item: AttemptItem, now: dt.datetime) -> None:
-    """Objective answers feed the officer's wrong-answer book (the practice area owns the rule)."""
+    """Objective answers feed the officer's wrong-answer book (the practice area owns the rule); a confidential
+    question does not: the book leads to practice, which would show its key before the exam's review policy."""
+    if item.question.exam_only:
+        return
     wrong_book_record(
         officer=attempt.officer,
         question=item.question,
