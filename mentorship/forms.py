@@ -3,7 +3,6 @@ form); the rules of the domain are the services'."""
 
 from __future__ import annotations
 
-
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _

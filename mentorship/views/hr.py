@@ -180,9 +180,7 @@ def publish(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required("hr_pages")
 def board(request: HttpRequest) -> HttpResponse:
     year = _year(request)
-    return render(
-        request, "mentorship/board.html", {"year": year, **selectors.board(viewer=request.user, year=year)}
-    )
+    return render(request, "mentorship/board.html", {"year": year, **selectors.board(viewer=request.user, year=year)})
 
 
 @role_required("hr_pages")
@@ -201,7 +199,9 @@ def pair_end(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.pair_end(
-                pair=pair, actor=request.user, completed=form.cleaned_data["completed"],
+                pair=pair,
+                actor=request.user,
+                completed=form.cleaned_data["completed"],
                 reason=form.cleaned_data["reason"],
             )
         except services.MentorshipError as exc:

@@ -27,7 +27,10 @@ def test_pairs_frame_and_year_counts(mworld):
     services.match_run(programme=w.programme, actor=w.hr, today=TODAY)
     assert selectors.pairs_frame(year=2026).empty  # proposals are not pairs yet
     assert selectors.year_counts(year=2026) == {
-        "pairs_formed": 0, "pairs_completed": 0, "completion_rate": None, "mentees_certified": 0,
+        "pairs_formed": 0,
+        "pairs_completed": 0,
+        "completion_rate": None,
+        "mentees_certified": 0,
     }
     services.programme_publish(programme=w.programme, actor=w.hr, today=TODAY)
     pairs = {p.mentee_id: p for p in Pair.objects.filter(programme=w.programme)}
@@ -39,7 +42,14 @@ def test_pairs_frame_and_year_counts(mworld):
         frame = selectors.pairs_frame(year=2026)
     assert len(queries) <= 4
     assert list(frame.columns) == [
-        "pair_id", "programme_id", "mentee_id", "mentor_id", "state", "started_on", "ended_on", "mentee_certified",
+        "pair_id",
+        "programme_id",
+        "mentee_id",
+        "mentor_id",
+        "state",
+        "started_on",
+        "ended_on",
+        "mentee_certified",
     ]
     rows = {r.mentee_id: r for r in frame.itertuples()}
     assert rows[w.n1.pk].state == "completed" and rows[w.n1.pk].ended_on == dt.date(2026, 11, 1)
@@ -47,7 +57,10 @@ def test_pairs_frame_and_year_counts(mworld):
     assert rows[w.n1.pk].started_on == TODAY
     assert [bool(rows[m].mentee_certified) for m in (w.n1.pk, w.n2.pk, w.n3.pk)] == [True, False, False]
     assert selectors.year_counts(year=2026) == {
-        "pairs_formed": 3, "pairs_completed": 1, "completion_rate": 0.5, "mentees_certified": 1,
+        "pairs_formed": 3,
+        "pairs_completed": 1,
+        "completion_rate": 0.5,
+        "mentees_certified": 1,
     }
     squad2 = Officer.objects.filter(subtree_q([w.squad2]))
     assert selectors.year_counts(year=2026, officers=squad2)["pairs_formed"] == 1
@@ -69,8 +82,14 @@ def test_quiet_pair_reminds_both_then_the_leader_once_each(mworld):
     }
     assert reminders.reminders_run(today=TODAY + dt.timedelta(days=43)).sent == 0
     # a confirmed meeting starts a new quiet spell
-    c = services.checkin_log(pair=pair, actor=w.n1.user, met_on=TODAY + dt.timedelta(days=43), minutes=60,
-                             topic="复盘", today=TODAY + dt.timedelta(days=43))
+    c = services.checkin_log(
+        pair=pair,
+        actor=w.n1.user,
+        met_on=TODAY + dt.timedelta(days=43),
+        minutes=60,
+        topic="复盘",
+        today=TODAY + dt.timedelta(days=43),
+    )
     services.checkin_confirm(checkin=c, actor=w.v1.user)
     assert reminders.reminders_run(today=TODAY + dt.timedelta(days=50)).sent == 0
     assert reminders.reminders_run(today=TODAY + dt.timedelta(days=64)).sent == 2

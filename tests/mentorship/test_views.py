@@ -92,11 +92,24 @@ def test_create_programme_bad_input_is_a_400(client, mworld):
     w = mworld
     client.force_login(w.hr)
     data = {
-        "name": "x", "year": 2026, "unit": w.bureau.pk, "starts_on": "2026-05-01", "ends_on": "2026-04-01",
-        "mentee_hired_within_months": 12, "include_recruits": "on", "mentor_min_years": 3, "default_capacity": 4,
-        "mentee_credit_category": "business", "monthly_cap_hours": "4", "quiet_weeks": 3,
-        "goal_template": "熟悉执法文书|60\n独立办案|120", "w_same_team": 30, "w_field": 20, "w_experience": 20,
-        "w_exam": 15, "w_past": 15,
+        "name": "x",
+        "year": 2026,
+        "unit": w.bureau.pk,
+        "starts_on": "2026-05-01",
+        "ends_on": "2026-04-01",
+        "mentee_hired_within_months": 12,
+        "include_recruits": "on",
+        "mentor_min_years": 3,
+        "default_capacity": 4,
+        "mentee_credit_category": "business",
+        "monthly_cap_hours": "4",
+        "quiet_weeks": 3,
+        "goal_template": "熟悉执法文书|60\n独立办案|120",
+        "w_same_team": 30,
+        "w_field": 20,
+        "w_experience": 20,
+        "w_exam": 15,
+        "w_past": 15,
     }
     response = client.post(reverse("mentorship:programmes"), data)
     assert response.status_code == 400
