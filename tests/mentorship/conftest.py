@@ -56,7 +56,11 @@ def newcomer(unit_, name):
 @pytest.fixture
 def mworld(db, mfa_user) -> World:
     if not RoleCategory.objects.filter(code="enforcer").exists():
-        RoleCategoryFactory()
+        RoleCategoryFactory()  # transactional (PostgreSQL) tests lose the data migrations' rows
+    from content.models import CreditCategory
+
+    for code, name, order in (("business", "业务培训", 20), ("mentoring", "师徒带教", 50)):
+        CreditCategory.objects.get_or_create(code=code, defaults={"name": name, "sort_order": order})
     bureau = unit(BUREAU)
     Unit.objects.filter(pk=bureau.pk).update(kind=Unit.Kind.BUREAU)
     squad1 = unit(f"{BUREAU}/执法一中队")
