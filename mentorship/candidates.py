@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from certification.selectors import status_frame
 from certification.status import MAY_ENFORCE, Status
-from exams.selectors import passes_frame
+from exams.selectors import passes_frame, violation_fields
 from org.models import Officer, RoleGrant, Unit
 from org.units import ancestor_paths, subtree_q
 
@@ -149,13 +149,25 @@ def candidates(*, programme: Programme, today: dt.date, exclude_pair_ids: tuple[
     ):
         leads.setdefault(user_id, set()).add(unit_id)
 
+    # enforcement fields: the violation categories each knows (practice answered right), one query for everybody
+    known = violation_fields(officers=Officer.objects.filter(pk__in=[o.pk for o in mentees + mentors]))
+    field_names = sorted(set().union(*known.values())) if known else []
+    field_index = {name: k for k, name in enumerate(field_names)}
+
+    def fields_of(people: list[Officer]) -> np.ndarray:
+        matrix = np.zeros((len(people), len(field_names)), dtype=bool)
+        for row, o in enumerate(people):
+            for name in known.get(o.pk, ()):
+                matrix[row, field_index[name]] = True
+        return matrix
+
     def pool(people: list[Officer], *, mentor: bool) -> Pool:
         st = [_squad_team(o.unit, units) for o in people]
         return Pool(
             ids=np.array([o.pk for o in people], dtype=np.int64),
             squad=np.array([s for s, _t in st], dtype=np.int64),
             team=np.array([t for _s, t in st], dtype=np.int64),
-            fields=np.zeros((len(people), 0), dtype=bool),
+            fields=fields_of(people),
             years=np.array([years_of_service(o.hire_date, today) for o in people], dtype=np.float64),
             exam=np.array([float(exam.get(o.pk, 0.0)) for o in people]) if mentor else None,
             past=np.array([past.get(o.pk, np.nan) for o in people], dtype=np.float64) if mentor else None,

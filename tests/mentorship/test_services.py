@@ -251,3 +251,36 @@ def test_lapsed_mentor_certificate_flags_without_ending(mworld):
     first = reminders.reminders_run(today=TODAY)
     again = reminders.reminders_run(today=TODAY)
     assert first.sent == 1 and again.sent == 0 and again.skipped == 1
+
+
+def test_shared_enforcement_field_raises_the_score(mworld):
+    """The field part: the violation categories each answered right in practice (from exams' selector)."""
+    from django.utils import timezone
+
+    from exams.models import PracticeAnswer
+    from tests.exams.factories import question
+
+    w = mworld
+    q = question(violation_category="违法建设")
+    for officer in (w.n1, w.v2):
+        PracticeAnswer.objects.create(
+            officer=officer,
+            question=q,
+            version=q.versions.first(),
+            response=None,
+            correct=True,
+            answered_at=timezone.now(),
+        )
+    _run(w)
+    by_mentee = {p.mentee_id: p for p in Pair.objects.filter(programme=w.programme)}
+    field = next(part for part in by_mentee[w.n1.pk].explanation if part["code"] == "field")
+    # 张伟 (same team, no field) still wins 陈静 on points, but 王芳's shared field now shows in her score
+    assert field["points"] == 0.0
+    from mentorship import matching
+    from mentorship.candidates import candidates
+
+    c = candidates(programme=w.programme, today=TODAY)
+    i = [o.pk for o in c.mentees].index(w.n1.pk)
+    j = [o.pk for o in c.mentors].index(w.v2.pk)
+    parts = matching.explain(c.mentee_pool, c.mentor_pool, i, j, weights=matching.DEFAULT_WEIGHTS)
+    assert next(p for p in parts if p["code"] == "field")["points"] == 20.0
