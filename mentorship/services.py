@@ -141,9 +141,9 @@ def match_run(*, programme: Programme, actor: User | None, today: dt.date | None
     and use up that mentor's capacity). Unlocked proposals are replaced. Returns the summary stored on the programme."""
     if actor is not None:
         _check_manage(actor, programme)
+    programme = Programme.objects.select_for_update().select_related("unit").get(pk=programme.pk)
     if programme.state != Programme.State.DRAFT:
         raise MentorshipError(_("计划已发布,不能重新匹配。"))
-    Programme.objects.select_for_update().get(pk=programme.pk)
     today = today or timezone.localdate()
     Pair.objects.filter(programme=programme, state=Pair.State.PROPOSED, locked=False).delete()
     locked = list(Pair.objects.filter(programme=programme, state=Pair.State.PROPOSED, locked=True))
@@ -340,6 +340,7 @@ def pair_add(
 ) -> Pair:
     """HR pairs two officers by hand in a published programme (e.g. a late hire). Same rules as matching."""
     _check_manage(actor, programme)
+    programme = Programme.objects.select_for_update().select_related("unit").get(pk=programme.pk)
     if programme.state != Programme.State.PUBLISHED:
         raise MentorshipError(_("只能在进行中的计划里添加结对。"))
     today = today or timezone.localdate()

@@ -284,3 +284,33 @@ def test_shared_enforcement_field_raises_the_score(mworld):
     j = [o.pk for o in c.mentors].index(w.v2.pk)
     parts = matching.explain(c.mentee_pool, c.mentor_pool, i, j, weights=matching.DEFAULT_WEIGHTS)
     assert next(p for p in parts if p["code"] == "field")["points"] == 20.0
+
+
+def test_unmatched_reasons_name_the_constraint(mworld):
+    from org.models import Unit
+    from tests.factories import grant, unit
+
+    w = mworld
+    w.v3.certificates.get().events.create(kind="revoked", effective_on=dt.date(2026, 1, 5), reason="违纪")
+    squad3 = unit("测试区城管局/执法三中队")
+    Unit.objects.filter(pk=squad3.pk).update(kind=Unit.Kind.SQUAD)
+    chief = veteran(squad3, "三中队长")
+    grant(chief.user, "unit_leader", squad3)
+    lonely = newcomer(squad3, "周新")
+    reasons = {u["officer_id"]: u["reason"] for u in _run(w)["unmatched"]}
+    assert reasons == {
+        w.n3.pk: "本中队没有符合条件的师傅(可在计划中允许跨中队结对)",
+        lonely.pk: "本中队符合条件的师傅均为其单位负责人(可允许跨中队结对)",
+    }
+
+
+def test_adding_a_pair_to_a_full_mentor_is_refused(mworld):
+    w = mworld
+    _publish(w)
+    late = newcomer(w.s1t1, "孙丽")
+    with pytest.raises(MentorshipError) as exc:
+        services.pair_add(programme=w.programme, mentee=late, mentor=w.v1, actor=w.hr, today=TODAY)
+    assert str(exc.value) == "师傅 张伟 名额已满(最多带 1 人)。"
+    services.capacity_set(programme=w.programme, mentor=w.v1, capacity=2, actor=w.hr)
+    pair = services.pair_add(programme=w.programme, mentee=late, mentor=w.v1, actor=w.hr, today=TODAY)
+    assert pair.state == Pair.State.ACTIVE and pair.goals.count() == 3
