@@ -547,6 +547,23 @@ def pair_end(*, pair: Pair, actor: User, completed: bool, reason: str = "", toda
 
 
 @transaction.atomic
+def programme_close(*, programme: Programme, actor: User, today: dt.date | None = None) -> int:
+    """The programme's end: every active pair is completed (both sides asked to evaluate) and the programme is
+    closed. Pairs already ended keep their state. Returns the number of pairs completed."""
+    _check_manage(actor, programme)
+    programme = Programme.objects.select_for_update().get(pk=programme.pk)
+    if programme.state != Programme.State.PUBLISHED:
+        raise MentorshipError(_("只能结束进行中的计划。"))
+    active = list(Pair.objects.filter(programme=programme, state=Pair.State.ACTIVE))
+    for pair in active:
+        pair_end(pair=pair, actor=actor, completed=True, today=today)
+    programme.state = Programme.State.CLOSED
+    programme.save(update_fields=["state"])
+    audit_record(actor=actor, action="mentorship.programme_close", target=programme, data={"completed": len(active)})
+    return len(active)
+
+
+@transaction.atomic
 def evaluation_submit(*, pair: Pair, actor: User, rating: int, text: str = "") -> Evaluation:
     if pair.state not in (Pair.State.COMPLETED, Pair.State.ENDED_EARLY):
         raise MentorshipError(_("结对结束后才能评价。"))

@@ -17,6 +17,7 @@ urlpatterns = [
     path("hr/mentorship/programmes/<int:pk>/", hr.programme, name="programme"),
     path("hr/mentorship/programmes/<int:pk>/match/", hr.match, name="match"),
     path("hr/mentorship/programmes/<int:pk>/publish/", hr.publish, name="publish"),
+    path("hr/mentorship/programmes/<int:pk>/close/", hr.close, name="close"),
     path("hr/mentorship/pairs/<int:pk>/", hr.pair_detail, name="pair_detail"),
     path("hr/mentorship/pairs/<int:pk>/lock/", hr.pair_lock, name="pair_lock"),
     path("hr/mentorship/pairs/<int:pk>/swap/", hr.pair_swap, name="pair_swap"),

@@ -177,6 +177,19 @@ def publish(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("mentorship:board")
 
 
+@require_POST
+@role_required("hr_pages")
+def close(request: HttpRequest, pk: int) -> HttpResponse:
+    prog = access_programme(request.user, pk)
+    try:
+        n = services.programme_close(programme=prog, actor=request.user)
+    except services.MentorshipError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("计划已结束,%(n)s 对师徒结业,请双方互评。") % {"n": n})
+    return redirect("mentorship:match", pk=prog.pk)
+
+
 @role_required("hr_pages")
 def board(request: HttpRequest) -> HttpResponse:
     year = _year(request)

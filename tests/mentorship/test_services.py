@@ -314,3 +314,14 @@ def test_adding_a_pair_to_a_full_mentor_is_refused(mworld):
     services.capacity_set(programme=w.programme, mentor=w.v1, capacity=2, actor=w.hr)
     pair = services.pair_add(programme=w.programme, mentee=late, mentor=w.v1, actor=w.hr, today=TODAY)
     assert pair.state == Pair.State.ACTIVE and pair.goals.count() == 3
+
+
+def test_programme_close_completes_the_active_pairs(mworld):
+    w = mworld
+    pairs = _publish(w)
+    services.pair_end(pair=pairs[w.n2.pk], actor=w.hr, completed=False, reason="调岗")
+    assert services.programme_close(programme=w.programme, actor=w.hr, today=dt.date(2026, 12, 31)) == 2
+    states = dict(Pair.objects.filter(programme=w.programme).values_list("mentee_id", "state"))
+    assert states == {w.n1.pk: "completed", w.n2.pk: "ended_early", w.n3.pk: "completed"}
+    with pytest.raises(MentorshipError, match="只能结束进行中的计划"):
+        services.programme_close(programme=w.programme, actor=w.hr)

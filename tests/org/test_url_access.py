@@ -149,6 +149,7 @@ STAFF = {
     "mentorship:programme": "hr_pages",
     "mentorship:match": "hr_pages",
     "mentorship:publish": "hr_pages",
+    "mentorship:close": "hr_pages",
     "mentorship:pair_detail": "hr_pages",
     "mentorship:pair_lock": "hr_pages",
     "mentorship:pair_swap": "hr_pages",
