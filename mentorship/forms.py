@@ -147,9 +147,9 @@ class EndForm(forms.Form):
 
 
 class CapacityForm(forms.Form):
-    mentor = forms.IntegerField(min_value=1)
+    mentor = forms.IntegerField(min_value=1, max_value=2_147_483_647)
     capacity = forms.IntegerField(label=_("带徒人数"), min_value=1, max_value=3)
 
 
 class SwapForm(forms.Form):
-    mentor = forms.IntegerField(min_value=1)
+    mentor = forms.IntegerField(min_value=1, max_value=2_147_483_647)
