@@ -14,13 +14,20 @@ from .bank import (
     questions_data,
 )
 from .grading import officer_passed_exam_kind
-from .passes import ExamPass, best_passes, officers_awaiting_grade, passes_frame  # certification, reports
+from .passes import (  # certification, reports
+    ExamPass,
+    best_passes,
+    officers_awaiting_grade,
+    passes_frame,
+    sitting_frame,
+)
 
 __all__ = [
     "ExamPass",
     "best_passes",
     "officers_awaiting_grade",
     "passes_frame",
+    "sitting_frame",
     "category_paths",
     "category_tree",
     "officer_passed_exam_kind",

@@ -9,6 +9,8 @@ from decimal import Decimal
 import pandas as pd
 from django.db.models import QuerySet
 
+from org.audience import audiences_of
+
 from ..models import Attempt, Exam
 
 GRADED_STATES = (Attempt.State.GRADED, Attempt.State.RELEASED)
@@ -80,3 +82,29 @@ def passes_frame(*, officers: QuerySet | None, kind: str, year: int) -> pd.DataF
     return (
         frame.groupby("officer_id", as_index=False, sort=False)["score"].max().rename(columns={"score": "best_score"})
     )
+
+
+SAT_STATES = (Attempt.State.SUBMITTED, *GRADED_STATES)
+
+
+def sitting_frame(*, officers: QuerySet, kind: str, year: int) -> pd.DataFrame:
+    """For each of the officers: required (in the audience of a published exam of this kind and year), sat (handed
+    in an attempt of one), passed (a passed, graded attempt: the best_passes rule). Columns: officer_id, required,
+    sat, passed (bool). A fixed number of queries whatever the number of officers (reports' 参考率 and 通过率)."""
+    officer_qs = officers.order_by()
+    ids = pd.Series(list(officer_qs.values_list("pk", flat=True)), dtype="int64")
+    frame = pd.DataFrame({"officer_id": ids})
+    exams = list(Exam.objects.filter(kind=kind, year=year, status=Exam.Status.PUBLISHED))
+    required: set[int] = set()
+    if exams:
+        audience_q = None
+        for audience in audiences_of(exams).values():
+            audience_q = audience.q() if audience_q is None else audience_q | audience.q()
+        required = set(officer_qs.filter(audience_q).values_list("pk", flat=True))
+    attempts = _attempts(officers=officer_qs, kind=kind, year=year)
+    sat = set(attempts.filter(state__in=SAT_STATES).values_list("officer_id", flat=True).distinct())
+    passed = set(attempts.filter(state__in=GRADED_STATES, passed=True).values_list("officer_id", flat=True).distinct())
+    frame["required"] = frame["officer_id"].isin(required)
+    frame["sat"] = frame["officer_id"].isin(sat)
+    frame["passed"] = frame["officer_id"].isin(passed)
+    return frame
