@@ -168,6 +168,9 @@ HEADLINES = [f for f in FIGURES if f.headline]
 # Counts held per unit (whole numbers); the rest of FIGURES is derived from them.
 COUNT_KEYS = [f.key for f in FIGURES if f.kind in ("count", "hours")]
 BUREAU_ONLY = {"courses_published"}
+# The hours distribution (a chart): officers per 10-hour band of the year's credited hours, the last open-ended.
+HOURS_BUCKET = 10
+HOURS_BUCKETS = [f"{i * HOURS_BUCKET}–{(i + 1) * HOURS_BUCKET}" for i in range(10)] + ["≥100"]
 
 
 # --- the per-officer frame ---------------------------------------------------------------------------------------
@@ -234,6 +237,9 @@ def _counts(frame: pd.DataFrame) -> pd.DataFrame:
     out["review_passed"] = frame["review_passed"]
     out["review_failed"] = frame["review_failed"]
     out["lapsed"] = frame["cert_status"] == Status.LAPSED
+    bucket = (frame["total_earned_c"] // (HOURS_BUCKET * 100)).clip(upper=len(HOURS_BUCKETS) - 1)
+    for i in range(len(HOURS_BUCKETS)):
+        out[f"hours_bucket_{i}"] = bucket == i
     return out.astype("int64")
 
 
@@ -276,6 +282,8 @@ def roll_up(frame: pd.DataFrame) -> dict[str, dict[str, int]]:
     for values in out.values():
         for key in COUNT_KEYS:
             values.setdefault(key, 0)
+        for i in range(len(HOURS_BUCKETS)):
+            values.setdefault(f"hours_bucket_{i}", 0)
         for kind in kinds:
             values.setdefault(f"sessions_{kind}", 0)
             values.setdefault(f"attendances_{kind}", 0)
