@@ -179,3 +179,14 @@ def test_snapshot_rows_are_immutable(client, bureau):
         snapshot.save()
     with pytest.raises(SnapshotImmutableError):
         SnapshotOfficer.objects.filter(snapshot=snapshot).update(name="x")
+
+
+def test_demo_seed_closes_last_year_once(bureau, monkeypatch):
+    import datetime as dt
+
+    from demo.reports_seed import seed_reports
+
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda: dt.date(2026, 3, 1))
+    assert seed_reports() == {"year": 2025, "closed": True}
+    assert seed_reports() == {"year": 2025, "closed": False}
+    assert YearSnapshot.objects.get().officer_count == 4
