@@ -88,14 +88,15 @@ def _placed_on(on: dt.date) -> QuerySet[OfficerPlacement]:
 def officers_on_roll(*, on: dt.date, units: Iterable[Unit | str] | None = None) -> QuerySet[Officer]:
     """Officers who were on the roll (在职) on date `on`, placed that day in the subtree of `units` (None: anywhere).
     One queryset, no per-officer work: an officer's placement on that date decides; an officer without any
-    placement row (loaded outside org.services) counts where the Officer row says now."""
-    placed = _placed_on(on).filter(officer=OuterRef("pk"), status=Officer.Status.ACTIVE)
-    unplaced = Q(status=Officer.Status.ACTIVE) & ~Exists(OfficerPlacement.objects.filter(officer=OuterRef("pk")))
+    placement row (loaded outside org.services) counts where the Officer row says now. Written as two uncorrelated
+    IN (…) subqueries, which PostgreSQL hashes once, because other apps' selectors nest this queryset in theirs."""
+    placed = _placed_on(on).filter(status=Officer.Status.ACTIVE)
+    unplaced = Officer.objects.filter(status=Officer.Status.ACTIVE, placements__isnull=True)
     if units is not None:
         units = list(units)
         placed = placed.filter(subtree_q(units))
-        unplaced &= subtree_q(units)
-    return Officer.objects.filter(Q(Exists(placed)) | unplaced)
+        unplaced = unplaced.filter(subtree_q(units))
+    return Officer.objects.filter(Q(pk__in=placed.values("officer_id")) | Q(pk__in=unplaced.values("pk")))
 
 
 PLACEMENT_COLUMNS = ["officer_id", "unit_id", "unit_path", "role_category_id", "status", "enforcement_duty"]

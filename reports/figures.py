@@ -184,14 +184,16 @@ def officer_frame(*, year: int, on: dt.date, units: list[Unit] | None = None) ->
         list(roll.order_by().values_list("pk", "employee_no", "name")), columns=["officer_id", "employee_no", "name"]
     )
     frame = people.merge(frame, on="officer_id", how="inner")
-    hours = hours_status_frame(year=year, officers=roll)[["officer_id", "has_rules", "met", "total_earned_c"]]
-    frame = frame.merge(hours, on="officer_id", how="left")
+    hours = hours_status_frame(year=year, officers=roll)
+    frame = frame.merge(hours[["officer_id", "has_rules", "met", "total_earned_c"]], on="officer_id", how="left")
     for prefix, kind in (("annual", ANNUAL), ("qualification", QUALIFICATION)):
         sitting = sitting_frame(officers=roll, kind=kind, year=year).rename(
             columns={c: f"{prefix}_{c}" for c in ("required", "sat", "passed")}
         )
         frame = frame.merge(sitting, on="officer_id", how="left")
-    certs = status_frame(officers=roll, today=on)[["officer_id", "status"]].rename(columns={"status": "cert_status"})
+    certs = status_frame(officers=roll, today=on, hours_by_year={year: hours})[["officer_id", "status"]].rename(
+        columns={"status": "cert_status"}
+    )
     frame = frame.merge(certs, on="officer_id", how="left")
     frame = frame.merge(year_events_frame(year=year, officers=roll), on="officer_id", how="left")
     attendance = attendance_year_frame(year=year, officers=roll)
@@ -255,10 +257,13 @@ def _ancestors(paths: pd.Series, steplen: int) -> pd.DataFrame:
 
 
 def roll_up(frame: pd.DataFrame) -> dict[str, dict[str, int]]:
-    """group (unit path, or TOTAL) → count → whole number, each unit counting its whole subtree."""
+    """group (unit path, or TOTAL) → count → whole number, each unit counting its whole subtree. Officers are summed
+    per unit first; only those few hundred unit rows are spread over their ancestors."""
     counts = _counts(frame)
-    groups = _ancestors(frame["unit_path"], Unit.steplen)
-    summed = counts.loc[groups["row"]].set_index(groups["group"].to_numpy()).groupby(level=0).sum()
+    per_unit = counts.groupby(frame["unit_path"].to_numpy()).sum()
+    paths = pd.Series(per_unit.index, index=range(len(per_unit)))
+    groups = _ancestors(paths, Unit.steplen)
+    summed = per_unit.iloc[groups["row"].to_numpy()].set_index(groups["group"].to_numpy()).groupby(level=0).sum()
     attendance = frame.attrs.get("attendance")
     kinds = list(session_kinds())
     out: dict[str, dict[str, int]] = {
@@ -267,12 +272,13 @@ def roll_up(frame: pd.DataFrame) -> dict[str, dict[str, int]]:
     if attendance is not None and len(attendance):
         unit_of = frame.set_index("officer_id")["unit_path"]
         attendance = attendance.assign(unit_path=attendance["officer_id"].map(unit_of)).dropna(subset=["unit_path"])
-        attendance = attendance.reset_index(drop=True)
-        tree = _ancestors(attendance["unit_path"], Unit.steplen)
-        rows = attendance.loc[tree["row"]].assign(group=tree["group"].to_numpy())
+        # per unit: sign-ins counted, sessions kept distinct (a session counts once in every subtree it reached)
+        per_session = attendance.groupby(["unit_path", "session_id", "kind"]).size().rename("attendances").reset_index()
+        tree = _ancestors(per_session["unit_path"], Unit.steplen)
+        rows = per_session.iloc[tree["row"].to_numpy()].assign(group=tree["group"].to_numpy())
         sessions = rows.groupby("group")["session_id"].nunique()
         by_kind = rows.groupby(["group", "kind"]).agg(
-            sessions=("session_id", "nunique"), attendances=("officer_id", "size")
+            sessions=("session_id", "nunique"), attendances=("attendances", "sum")
         )
         for group, value in sessions.items():
             out.setdefault(group, {})["sessions"] = int(value)
