@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
-from django.db import transaction
+from django.db import connection, transaction
 
 from org.models import User
 from org.services import audit_record
@@ -36,14 +38,29 @@ SNAPSHOT_COLUMNS = [
 ]
 
 
-def _plain(value):
-    if isinstance(value, bool) or value is None or isinstance(value, str):
-        return value
-    if pd.isna(value):
-        return None
-    if hasattr(value, "item"):
-        return value.item()
-    return value
+def _officer_rows(frame: pd.DataFrame):
+    """(officer_id, employee_no, name, unit_path, data) per officer; data holds SNAPSHOT_COLUMNS as plain JSON values."""
+    data = frame[SNAPSHOT_COLUMNS].astype(object).where(frame[SNAPSHOT_COLUMNS].notna(), None).to_dict("records")
+    ids = frame["officer_id"].astype("int64").tolist()
+    return zip(ids, frame["employee_no"], frame["name"], frame["unit_path"], data, strict=True)
+
+
+def _officer_rows_write(snapshot: YearSnapshot, frame: pd.DataFrame) -> None:
+    """One SnapshotOfficer per officer: by COPY on PostgreSQL (100,000 rows in seconds), else bulk_create."""
+    if connection.vendor == "postgresql":
+        columns = "snapshot_id, officer_id, employee_no, name, unit_path, data"
+        with connection.cursor() as cursor:
+            with cursor.cursor.copy(f"COPY reports_snapshotofficer ({columns}) FROM STDIN") as copy:
+                for officer_id, employee_no, name, unit_path, data in _officer_rows(frame):
+                    copy.write_row((snapshot.pk, officer_id, employee_no, name, unit_path, json.dumps(data)))
+        return
+    rows = [
+        SnapshotOfficer(
+            snapshot=snapshot, officer_id=officer_id, employee_no=employee_no, name=name, unit_path=unit_path, data=data
+        )
+        for officer_id, employee_no, name, unit_path, data in _officer_rows(frame)
+    ]
+    SnapshotOfficer.objects.bulk_create(rows, batch_size=BATCH)
 
 
 @transaction.atomic
@@ -63,24 +80,7 @@ def snapshot_close(*, year: int, actor: User, options: Options | None = None, re
         reason=reason[:300],
         closed_by=actor,
     )
-    columns = ["officer_id", "employee_no", "name", "unit_path", *SNAPSHOT_COLUMNS]
-    rows = []
-    for record in frame[columns].itertuples(index=False, name=None):
-        officer_id, employee_no, name, unit_path, *values = record
-        rows.append(
-            SnapshotOfficer(
-                snapshot=snapshot,
-                officer_id=int(officer_id),
-                employee_no=employee_no,
-                name=name,
-                unit_path=unit_path,
-                data={k: _plain(v) for k, v in zip(SNAPSHOT_COLUMNS, values, strict=True)},
-            )
-        )
-        if len(rows) >= BATCH:
-            SnapshotOfficer.objects.bulk_create(rows)
-            rows = []
-    SnapshotOfficer.objects.bulk_create(rows)
+    _officer_rows_write(snapshot, frame)
     audit_record(
         actor=actor,
         action="reports.year_close",
