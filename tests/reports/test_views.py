@@ -190,3 +190,28 @@ def test_demo_seed_closes_last_year_once(bureau, monkeypatch):
     assert seed_reports() == {"year": 2025, "closed": True}
     assert seed_reports() == {"year": 2025, "closed": False}
     assert YearSnapshot.objects.get().officer_count == 4
+
+
+def test_computing_state_and_status_endpoint(client, bureau, monkeypatch):
+    """With a task worker (not inline) the page says 计算中 and the static script polls the status until ready."""
+    from types import SimpleNamespace
+
+    from reports import views
+    from reports.figures import Options
+    from reports.selectors import live_report_compute
+
+    enqueued = []
+    monkeypatch.setattr(views, "compute_year", SimpleNamespace(enqueue=lambda *args: enqueued.append(args)))
+    soup = _page(client, bureau.hr)
+    box = soup.select_one("#computing")
+    assert box is not None and "计算中" in box.get_text()
+    assert soup.select_one('script[src$="reports/reports.js"]') is not None
+    assert sorted(e[0] for e in enqueued) == [2023, 2024, 2025]
+    status_url = box["data-status-url"]
+    assert client.get(status_url).json() == {"ready": False, "done": 0, "total": 3}
+    _page(client, bureau.hr)
+    assert len(enqueued) == 3  # already pending: not started twice
+    for year in (2023, 2024, 2025):
+        live_report_compute(year=year, options=Options())
+    assert client.get(status_url).json()["ready"] is True
+    assert _page(client, bureau.hr).select_one("#headlines") is not None
