@@ -42,7 +42,11 @@ def summary_text(shown: Shown) -> str:
     ]
     if shown.total_group == "":
         parts.append(_("全年发布法律课程%(courses)s门") % {"courses": t("courses_published")})
-    # MENTORSHIP: the lead adds "结成师徒X对" here from the mentorship figures once they are wired into FIGURES.
+    if shown.report.has_mentorship:
+        parts.append(
+            _("结成师徒%(pairs)s对,%(completed)s对出师,%(certified)s名徒弟取得执法证")
+            % {"pairs": t("pairs_formed"), "completed": t("pairs_completed"), "certified": t("mentees_certified")}
+        )
     return ";".join(parts) + "。"
 
 

@@ -157,9 +157,11 @@ FIGURES: list[Figure] = [
     _f("review_passed", _("年审通过"), _("本年度年审结论为通过的人数")),
     _f("review_failed", _("年审未通过"), _("本年度年审结论为未通过的人数")),
     _f("lapsed", _("逾期未审"), _("参考日期证件状态为“逾期未审”的人数")),
-    # MENTORSHIP: the lead wires mentorship.selectors.year_counts(*, year, officers=None) here after the mentorship
-    # branch lands: figures "pairs_formed" (结成师徒对数), "pairs_completed", "mentees_certified", each a count,
-    # added in officer_frame() / bureau_counts() below. The figure set works without them meanwhile.
+    # Mentorship (shown only once mentorship_pairs() below is wired to the mentorship app): counted by the mentee's
+    # unit on the reference date.
+    _f("pairs_formed", _("结成师徒对数"), _("本年度师徒带教计划中已公布的师徒对数(按徒弟参考日期所在单位计)")),
+    _f("pairs_completed", _("师徒出师对数"), _("上述师徒对中已完成带教的对数")),
+    _f("mentees_certified", _("徒弟取得执法证人数"), _("上述徒弟中结对后取得执法证的人数")),
     _f("courses_published", _("本年度发布课程"), _("本年度已发布(上线)的法律课程门数,全局统计,不分单位")),
 ]
 FIGURE_BY_KEY = {f.key: f for f in FIGURES}
@@ -168,6 +170,20 @@ HEADLINES = [f for f in FIGURES if f.headline]
 # Counts held per unit (whole numbers); the rest of FIGURES is derived from them.
 COUNT_KEYS = [f.key for f in FIGURES if f.kind in ("count", "hours")]
 BUREAU_ONLY = {"courses_published"}
+MENTORSHIP_KEYS = {"pairs_formed", "pairs_completed", "mentees_certified"}
+
+
+def mentorship_pairs(*, year: int) -> pd.DataFrame | None:
+    """MENTORSHIP — the place the lead wires after the mentorship branch lands:
+
+        from mentorship.selectors import pairs_frame
+        return pairs_frame(year=year)
+
+    (a frame with mentee_id, state, mentee_certified, one row per published pair). None: the mentorship figures
+    are not shown (page, files, snapshot) and everything else works as before."""
+    return None
+
+
 # The hours distribution (a chart): officers per 10-hour band of the year's credited hours, the last open-ended.
 HOURS_BUCKET = 10
 HOURS_BUCKETS = [f"{i * HOURS_BUCKET}–{(i + 1) * HOURS_BUCKET}" for i in range(10)] + ["≥100"]
@@ -211,10 +227,33 @@ def officer_frame(*, year: int, on: dt.date, units: list[Unit] | None = None) ->
         frame[column] = frame[column].astype("boolean").fillna(False).astype(bool)
     for column in ("total_earned_c", "new_certificates", "attendances", "external_claims", "external_c"):
         frame[column] = frame[column].fillna(0).astype("int64")
+    frame = _with_pairs(frame, mentorship_pairs(year=year))
     frame["cert_status"] = frame["cert_status"].fillna(Status.UNCERTIFIED)
     frame["may_enforce"] = frame["cert_status"].isin([str(s) for s in MAY_ENFORCE])
     frame.attrs["attendance"] = attendance
     return frame.sort_values(["unit_path", "employee_no"], ignore_index=True)
+
+
+def _with_pairs(frame: pd.DataFrame, pairs: pd.DataFrame | None) -> pd.DataFrame:
+    """Per mentee: pairs formed, pairs completed, certified since the pair started (0 without mentorship)."""
+    frame.attrs["has_mentorship"] = pairs is not None
+    if pairs is None or pairs.empty:
+        for column in MENTORSHIP_KEYS:
+            frame[column] = 0
+        return frame
+    per_mentee = (
+        pairs.assign(completed=pairs["state"] == "completed", certified=pairs["mentee_certified"].astype(bool))
+        .groupby("mentee_id")
+        .agg(
+            pairs_formed=("state", "size"), pairs_completed=("completed", "sum"), mentees_certified=("certified", "any")
+        )
+    )
+    attrs = dict(frame.attrs)
+    frame = frame.merge(per_mentee, left_on="officer_id", right_index=True, how="left")
+    frame.attrs.update(attrs)
+    for column in MENTORSHIP_KEYS:
+        frame[column] = frame[column].fillna(0).astype("int64")
+    return frame
 
 
 def _counts(frame: pd.DataFrame) -> pd.DataFrame:
@@ -239,6 +278,8 @@ def _counts(frame: pd.DataFrame) -> pd.DataFrame:
     out["review_passed"] = frame["review_passed"]
     out["review_failed"] = frame["review_failed"]
     out["lapsed"] = frame["cert_status"] == Status.LAPSED
+    for column in MENTORSHIP_KEYS:
+        out[column] = frame[column]
     bucket = (frame["total_earned_c"] // (HOURS_BUCKET * 100)).clip(upper=len(HOURS_BUCKETS) - 1)
     for i in range(len(HOURS_BUCKETS)):
         out[f"hours_bucket_{i}"] = bucket == i
@@ -314,6 +355,7 @@ class Report:
     groups: dict[str, dict[str, int]]
     units: list[dict] = field(default_factory=list)  # path, name, full_path, depth of every unit counted
     snapshot_id: int | None = None
+    has_mentorship: bool = False  # the mentorship figures were counted (see mentorship_pairs)
 
     def as_json(self) -> dict:
         return {
@@ -322,6 +364,7 @@ class Report:
             "hours_per_day": self.hours_per_day,
             "groups": self.groups,
             "units": self.units,
+            "has_mentorship": self.has_mentorship,
         }
 
     @classmethod
@@ -333,6 +376,7 @@ class Report:
             groups=data["groups"],
             units=data["units"],
             snapshot_id=snapshot_id,
+            has_mentorship=bool(data.get("has_mentorship", False)),
         )
 
     def counts(self, group: str = TOTAL) -> dict[str, int]:
@@ -354,7 +398,15 @@ def year_report(*, year: int, options: Options | None = None) -> tuple[Report, p
     groups.setdefault(TOTAL, {key: 0 for key in COUNT_KEYS})
     groups[TOTAL].update(bureau_counts(year=year))
     units = units_by_path(g for g in groups if g)
-    return Report(year=year, reference=on, hours_per_day=options.hours_per_day, groups=groups, units=units), frame
+    report = Report(
+        year=year,
+        reference=on,
+        hours_per_day=options.hours_per_day,
+        groups=groups,
+        units=units,
+        has_mentorship=bool(frame.attrs.get("has_mentorship")),
+    )
+    return report, frame
 
 
 # --- values and their text ---------------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from .figures import (
     FIGURES,
     HEADLINES,
     HOURS_BUCKETS,
+    MENTORSHIP_KEYS,
     TOTAL,
     Options,
     Report,
@@ -197,7 +198,8 @@ class Shown:
                 "headline": f.headline,
             }
             for f in FIGURES
-            if self.total_group == TOTAL or f.key not in BUREAU_ONLY
+            if (self.total_group == TOTAL or f.key not in BUREAU_ONLY)
+            and (self.report.has_mentorship or f.key not in MENTORSHIP_KEYS)
         ]
 
     def headline_rows(self) -> list[dict]:

@@ -35,6 +35,9 @@ SNAPSHOT_COLUMNS = [
     "attendances",
     "external_claims",
     "external_c",
+    "pairs_formed",
+    "pairs_completed",
+    "mentees_certified",
 ]
 
 

@@ -63,3 +63,32 @@ def test_reference_date_and_hours_per_day_are_options(bureau):
     assert report.counts(bureau.one.path)["headcount"] == 4  # 甲 乙 丙 丁
     # (48 + 20 + 40 + 30 + 10) / 6 / 5 = 4.933…
     assert report.value("days_per_head") == Decimal("4.9")
+
+
+def test_mentorship_figures_once_wired(bureau, monkeypatch):
+    import pandas as pd
+
+    from reports import figures
+    from reports.exports import summary_text
+    from reports.selectors import shown
+
+    report, _ = year_report(year=2025)
+    assert not report.has_mentorship
+    rows = shown(report=report, paths=None, scope_label="局").figure_rows()
+    assert "pairs_formed" not in {r["key"] for r in rows}  # not wired yet: not shown
+
+    pairs = pd.DataFrame(
+        {
+            "mentee_id": [bureau.c.pk, bureau.b.pk, bureau.d.pk],  # 丁 left in July: not on the roll
+            "state": ["completed", "active", "completed"],
+            "mentee_certified": [True, False, True],
+        }
+    )
+    monkeypatch.setattr(figures, "mentorship_pairs", lambda *, year: pairs)
+    report, _ = year_report(year=2025)
+    assert report.has_mentorship
+    assert (report.counts()["pairs_formed"], report.counts()["pairs_completed"]) == (2, 1)
+    assert report.counts()["mentees_certified"] == 1
+    assert report.counts(bureau.two.path)["pairs_formed"] == 1  # 丙 counted in 二中队
+    text = summary_text(shown(report=report, paths=None, scope_label="局"))
+    assert "结成师徒2对,1对出师,1名徒弟取得执法证" in text
