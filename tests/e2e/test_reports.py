@@ -73,3 +73,13 @@ def test_hr_sees_figures_and_charts_downloads_and_closes_the_year(page, live_ser
     expect(page.locator("#snapshot-table")).to_contain_text("3")
     page.get_by_role("link", name="返回培训统计").click()
     expect(page.locator("#frozen")).to_be_visible(timeout=15000)
+
+
+def test_the_page_fits_a_phone(page, live_server, login_with_totp, bureau):
+    login_with_totp(page, live_server, "HR0001", PASSWORD, HR_SECRET)
+    page.goto(f"{live_server.url}/reports/?year={YEAR}")
+    expect(page.locator('[data-key="headcount"] .big')).to_contain_text("3", timeout=15000)
+    page.locator("#chart-rates").scroll_into_view_if_needed()
+    expect(page.locator("#chart-rates")).to_be_visible()
+    page.screenshot(path="/tmp/e2e-reports-phone.png", full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")  # tables scroll in their box
