@@ -257,13 +257,16 @@ def evaluate_officer(*, officer: Officer, year: int, today: dt.date | None = Non
     return evaluate(officers=Officer.objects.filter(pk=officer.pk), year=year, today=today)[officer.pk]
 
 
-def evaluate_frame(*, officers: QuerySet[Officer], year: int, today: dt.date | None = None) -> pd.DataFrame:
+def evaluate_frame(
+    *, officers: QuerySet[Officer], year: int, today: dt.date | None = None, hours: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """The same verdicts as `evaluate`, vectorised for many officers (the board, the benchmark): one row per
     officer with role_category_id, hours_met, days_met, exam_met, exam_pending, blocked, no_certificate_role,
-    eligible (bools) and total_shortfall_c / days_short_tenths (from learning). No per-officer Python."""
+    eligible (bools) and total_shortfall_c / days_short_tenths (from learning). No per-officer Python.
+    `hours`: learning's hours_status_frame of the same officers and year when the caller already has it (reports)."""
     today = today or local_today()
     needs_hours, needs_exam, needs_days = _requirements(year)
-    frame = hours_status_frame(year=year, officers=officers)
+    frame = hours if hours is not None else hours_status_frame(year=year, officers=officers)
     frame = frame[["officer_id", "role_category_id", "total_shortfall_c", "days_short_tenths", "has_rules"]].copy()
     frame["hours_met"] = (frame["total_shortfall_c"] == 0) if needs_hours else True
     frame["days_met"] = frame["days_short_tenths"] == 0 if needs_days else True

@@ -523,3 +523,51 @@ def claims_to_review(*, user: User) -> QuerySet[ExternalClaim]:
             q |= Q(officer__unit__path__startswith=path)
         return claims.filter(q)
     return claims.none()
+
+
+# --- a year's training events, set-based (reports) -------------------------------------------------------------------
+
+
+def _year_bounds(year: int):
+    tz = timezone.get_default_timezone()
+    start = timezone.make_aware(timezone.datetime(year, 1, 1), tz)
+    end = timezone.make_aware(timezone.datetime(year + 1, 1, 1), tz)
+    return start, end
+
+
+def attendance_year_frame(*, year: int, officers: QuerySet[Officer]) -> pd.DataFrame:
+    """Every sign-in of the officers at an offline session starting in `year` (Asia/Shanghai): one row per
+    (officer, session). Columns: officer_id, session_id, kind (OfflineSession.Kind). One query."""
+    start, end = _year_bounds(year)
+    rows = list(
+        Attendance.objects.filter(
+            session__starts_at__gte=start,
+            session__starts_at__lt=end,
+            signed_in_at__isnull=False,
+            officer_id__in=officers.order_by().values("pk"),
+        )
+        .order_by()
+        .values_list("officer_id", "session_id", "session__kind")
+    )
+    return pd.DataFrame.from_records(rows, columns=["officer_id", "session_id", "kind"])
+
+
+def external_approved_frame(*, year: int, officers: QuerySet[Officer]) -> pd.DataFrame:
+    """Approved external training of the officers whose course started in `year`: one row per claim.
+    Columns: officer_id, hours_c (hundredths of an hour). One query."""
+    rows = list(
+        ExternalClaim.objects.filter(
+            status=ExternalClaim.Status.APPROVED,
+            start_date__year=year,
+            officer_id__in=officers.order_by().values("pk"),
+        )
+        .order_by()
+        .annotate(hours_c=Cast(Round(F("hours") * 100), BigIntegerField()))
+        .values_list("officer_id", "hours_c")
+    )
+    return pd.DataFrame.from_records(rows, columns=["officer_id", "hours_c"])
+
+
+def session_kinds() -> dict[str, str]:
+    """code → label of the offline session kinds, in display order."""
+    return {code: str(label) for code, label in OfflineSession.Kind.choices}

@@ -31,6 +31,13 @@ class OfficerAdmin(admin.ModelAdmin):
     search_fields = ["employee_no", "name", "phone"]
     raw_id_fields = ["user", "unit"]
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # an edit here is an officer edit like any other: the placement history follows it
+        from .services import placement_record
+
+        placement_record(officer=obj)
+
 
 @admin.register(RoleGrant)
 class RoleGrantAdmin(admin.ModelAdmin):

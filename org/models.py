@@ -146,3 +146,39 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action}"
+
+
+class OfficerPlacement(models.Model):
+    """Where an officer stood (unit, role category, status, enforcement duty) from valid_from up to valid_to
+    (exclusive; open while null). Written by org.services whenever an officer is created or one of these changes, so
+    that a year's figures count people where they were on its reference date, whatever happens later.
+    Rows are only ever closed (valid_to set) or, for a same-day correction, replaced."""
+
+    officer = models.ForeignKey(Officer, on_delete=models.PROTECT, related_name="placements")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("单位"))
+    role_category = models.ForeignKey(
+        RoleCategory, on_delete=models.PROTECT, related_name="+", verbose_name=_("人员类别")
+    )
+    status = models.CharField(_("状态"), max_length=10, choices=Officer.Status.choices)
+    enforcement_duty = models.BooleanField(_("执法岗位"), default=False)
+    valid_from = models.DateField(_("起始日期"))
+    valid_to = models.DateField(_("截止日期(不含)"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["officer_id", "valid_from", "id"]
+        verbose_name = _("人员任职记录")
+        verbose_name_plural = _("人员任职记录")
+        indexes = [models.Index(fields=["officer", "valid_from"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["officer"], condition=Q(valid_to__isnull=True), name="placement_one_open_per_officer"
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gt=models.F("valid_from")),
+                name="placement_valid_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.officer_id} {self.valid_from}–{self.valid_to or ''} {self.unit_id}"

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+import datetime as dt
+from collections.abc import Iterable
 
-from .models import Officer, RoleGrant, Unit, User
+import pandas as pd
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+
+from .models import Officer, OfficerPlacement, RoleGrant, Unit, User
 from .roster import EXPORT_HEADERS, STATUS_LABELS
 from .scopes import officers_visible_to, units_visible_to
 from .tabular import Sheet, write_workbook
+from .units import subtree_q
 
 
 def users_with_roles(*roles: str) -> list[User]:
@@ -71,3 +76,47 @@ def roster_export_xlsx(*, officers: QuerySet[Officer]) -> bytes:
         number_formats={4: "yyyy-mm-dd"},
     )
     return write_workbook([sheet])
+
+
+# --- placements: where officers stood on a past date (reports count a year on its reference date) -----------------
+
+
+def _placed_on(on: dt.date) -> QuerySet[OfficerPlacement]:
+    return OfficerPlacement.objects.filter(valid_from__lte=on).filter(Q(valid_to__isnull=True) | Q(valid_to__gt=on))
+
+
+def officers_on_roll(*, on: dt.date, units: Iterable[Unit | str] | None = None) -> QuerySet[Officer]:
+    """Officers who were on the roll (在职) on date `on`, placed that day in the subtree of `units` (None: anywhere).
+    One queryset, no per-officer work: an officer's placement on that date decides; an officer without any
+    placement row (loaded outside org.services) counts where the Officer row says now. Written as two uncorrelated
+    IN (…) subqueries, which PostgreSQL hashes once, because other apps' selectors nest this queryset in theirs."""
+    placed = _placed_on(on).filter(status=Officer.Status.ACTIVE)
+    unplaced = Officer.objects.filter(status=Officer.Status.ACTIVE, placements__isnull=True)
+    if units is not None:
+        units = list(units)
+        placed = placed.filter(subtree_q(units))
+        unplaced = unplaced.filter(subtree_q(units))
+    return Officer.objects.filter(Q(pk__in=placed.values("officer_id")) | Q(pk__in=unplaced.values("pk")))
+
+
+PLACEMENT_COLUMNS = ["officer_id", "unit_id", "unit_path", "role_category_id", "status", "enforcement_duty"]
+
+
+def placements_on(*, on: dt.date, officers: QuerySet[Officer] | None = None) -> pd.DataFrame:
+    """Where each officer stood on date `on`: one row per officer with a placement that day (plus officers without
+    any placement row, as they are now). Columns: PLACEMENT_COLUMNS. Two queries."""
+    placed = _placed_on(on)
+    bare = Officer.objects.filter(~Exists(OfficerPlacement.objects.filter(officer=OuterRef("pk"))))
+    if officers is not None:
+        placed = placed.filter(officer_id__in=officers.order_by().values("pk"))
+        bare = bare.filter(pk__in=officers.order_by().values("pk"))
+    fields = ("unit_id", "unit__path", "role_category_id", "status", "enforcement_duty")
+    rows = list(placed.order_by().values_list("officer_id", *fields))
+    rows += list(bare.order_by().values_list("pk", *fields))
+    return pd.DataFrame.from_records(rows, columns=PLACEMENT_COLUMNS)
+
+
+def units_by_path(paths: Iterable[str]) -> list[dict]:
+    """path, name, full_path, depth of the units with these paths, in tree order (one query)."""
+    rows = Unit.objects.filter(path__in=list(paths)).order_by("path").values("path", "name", "full_path", "depth")
+    return [dict(r) for r in rows]

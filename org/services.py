@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import AuditEntry, Officer, RoleCategory, RoleGrant, Unit, User
+from .models import AuditEntry, Officer, OfficerPlacement, RoleCategory, RoleGrant, Unit, User
 from .roster import RosterParseResult, RosterRow
 from .scopes import may_issue_initial_password
 
@@ -98,7 +100,33 @@ def officer_provision(
             **{k: v for k, v in fields.items() if k != "email"},
         )
         audit_record(actor=actor, action="officer.create", target=officer)
+        placement_record(officer=officer, on=officer.hire_date)
     return officer
+
+
+PLACEMENT_FIELDS = ("unit_id", "role_category_id", "status", "enforcement_duty")
+
+
+@transaction.atomic
+def placement_record(*, officer: Officer, on: dt.date | None = None) -> OfficerPlacement:
+    """Record that from `on` (default today, Asia/Shanghai) the officer stands where the Officer row says. Closes the
+    open placement the day before; a change on the open placement's own first day replaces it (a same-day
+    correction); no change writes nothing. Called by every service that creates an officer or changes one of
+    PLACEMENT_FIELDS, so reports count people where they were on a past date."""
+    on = on or timezone.localdate()
+    values = {name: getattr(officer, name) for name in PLACEMENT_FIELDS}
+    current = OfficerPlacement.objects.select_for_update().filter(officer=officer, valid_to__isnull=True).first()
+    if current is not None:
+        if all(getattr(current, name) == value for name, value in values.items()):
+            return current
+        if on <= current.valid_from:
+            for name, value in values.items():
+                setattr(current, name, value)
+            current.save(update_fields=list(PLACEMENT_FIELDS))
+            return current
+        current.valid_to = on
+        current.save(update_fields=["valid_to"])
+    return OfficerPlacement.objects.create(officer=officer, valid_from=on, **values)
 
 
 @dataclass
@@ -173,6 +201,8 @@ def roster_import(*, parsed: RosterParseResult, actor: User | None, dry_run: boo
                 report.updated.append(row.employee_no)
                 report.changes[row.employee_no] = changed + (["email"] if email_changed else [])
                 audit_record(actor=actor, action="officer.update", target=officer, data={"fields": changed})
+                if any(name in PLACEMENT_FIELDS for name in changed):
+                    placement_record(officer=officer)
             else:
                 report.unchanged.append(row.employee_no)
         # People who left or retired keep their records but can no longer log in.

@@ -14,7 +14,13 @@ from .bank import (
     questions_data,
 )
 from .grading import officer_passed_exam_kind
-from .passes import ExamPass, best_passes, officers_awaiting_grade, passes_frame  # certification, reports
+from .passes import (  # certification, reports
+    ExamPass,
+    best_passes,
+    officers_awaiting_grade,
+    passes_frame,
+    sitting_frame,
+)
 from .practice import violation_fields  # mentorship
 
 __all__ = [
@@ -23,6 +29,7 @@ __all__ = [
     "officers_awaiting_grade",
     "passes_frame",
     "violation_fields",
+    "sitting_frame",
     "category_paths",
     "category_tree",
     "officer_passed_exam_kind",

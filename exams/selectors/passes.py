@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import pandas as pd
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+
+from org.audience import audiences_of
 
 from ..models import Attempt, Exam
 
@@ -80,3 +82,35 @@ def passes_frame(*, officers: QuerySet | None, kind: str, year: int) -> pd.DataF
     return (
         frame.groupby("officer_id", as_index=False, sort=False)["score"].max().rename(columns={"score": "best_score"})
     )
+
+
+SAT_STATES = (Attempt.State.SUBMITTED, *GRADED_STATES)
+
+
+def sitting_frame(*, officers: QuerySet, kind: str, year: int) -> pd.DataFrame:
+    """Of the officers, those required to sit (in the audience of a published exam of this kind and year), those who
+    sat (handed in an attempt of one) and those who passed (a passed, graded attempt: the best_passes rule).
+    Columns: officer_id, required, sat, passed (bool); one row per officer with any of the three (officers with
+    none are absent). Three queries whatever the number of officers (reports' 参考率 and 通过率)."""
+    officer_qs = officers.order_by()
+    exams = list(Exam.objects.filter(kind=kind, year=year, status=Exam.Status.PUBLISHED))
+    required: set[int] = set()
+    if exams:
+        audience_q = Q(pk__in=[])
+        for audience in audiences_of(exams).values():
+            audience_q |= audience.q()
+        required = set(officer_qs.filter(audience_q).values_list("pk", flat=True))
+    attempts = _attempts(officers=officer_qs, kind=kind, year=year)
+    sat: set[int] = set()
+    passed: set[int] = set()
+    rows = attempts.filter(state__in=SAT_STATES).values_list("officer_id", "state", "passed").distinct()
+    for officer_id, state, did_pass in rows:
+        sat.add(officer_id)
+        if state in GRADED_STATES and did_pass:
+            passed.add(officer_id)
+    ids = pd.Series(sorted(required | sat), dtype="int64")
+    frame = pd.DataFrame({"officer_id": ids})
+    frame["required"] = frame["officer_id"].isin(required)
+    frame["sat"] = frame["officer_id"].isin(sat)
+    frame["passed"] = frame["officer_id"].isin(passed)
+    return frame

@@ -3,7 +3,15 @@ from django.db import transaction
 from django.test.utils import override_settings
 from django.utils.translation import gettext as _
 
-from demo import certification_seed, content_seed, exams_seed, learning_seed, mentorship_seed, org_seed
+from demo import (
+    certification_seed,
+    content_seed,
+    exams_seed,
+    learning_seed,
+    mentorship_seed,
+    org_seed,
+    reports_seed,
+)
 
 
 class Command(BaseCommand):
@@ -19,6 +27,7 @@ class Command(BaseCommand):
             exams_result = exams_seed.seed_exams()
             cert_result = certification_seed.seed_certification()
             mentor_result = mentorship_seed.seed_mentorship()
+            reports_seed.seed_reports()
         first = result["officers"][0]
         self.stdout.write(self.style.SUCCESS(_("演示数据已就绪:%(n)s 名执法人员。") % {"n": len(result["officers"])}))
         self.stdout.write(_("题库:%(n)s 道试题(本次新增 %(c)s 道)。") % {"n": exams_result["total"], "c": exams_result["created"]})
