@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import Model, QuerySet
+from django.db.models import Exists, Model, OuterRef, QuerySet
 from django.utils import timezone
 
 from org.naming import localized_name
@@ -126,6 +126,31 @@ def courses_published(*, year: int | None = None) -> list[CourseSummary]:
         )
         for c in qs
     ]
+
+
+def _year_bounds(year: int) -> tuple[dt.datetime, dt.datetime]:
+    """The year in the site's time zone, as aware datetimes [start, end)."""
+    tz = timezone.get_current_timezone()
+    return dt.datetime(year, 1, 1, tzinfo=tz), dt.datetime(year + 1, 1, 1, tzinfo=tz)
+
+
+def year_content_counts(*, year: int) -> dict[str, int]:
+    """CONTRACT (reports). What the content side did in `year`, four queries:
+    cases_published (live cases first published in the year), compilations_issued (live 案例汇编 first published in the
+    year), articles_amended (articles with a new version in force from a date in the year; an article's first version
+    is not an amendment), citations_reviewed (citing items an editor re-checked after an amendment, in the year)."""
+    start, end = _year_bounds(year)
+    first_published = {"first_published_at__gte": start, "first_published_at__lt": end}
+    earlier_version = ArticleVersion.objects.filter(
+        article_id=OuterRef("article_id"), effective_from__lt=OuterRef("effective_from")
+    )
+    amended = ArticleVersion.objects.filter(effective_from__year=year).filter(Exists(earlier_version))
+    return {
+        "cases_published": CasePage.objects.live().filter(**first_published).count(),
+        "compilations_issued": CompilationPage.objects.live().filter(**first_published).count(),
+        "articles_amended": amended.values("article_id").distinct().count(),
+        "citations_reviewed": ArticleCitation.objects.filter(reviewed_at__gte=start, reviewed_at__lt=end).count(),
+    }
 
 
 @dataclass(frozen=True)

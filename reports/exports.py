@@ -41,7 +41,14 @@ def summary_text(shown: Shown) -> str:
         },
     ]
     if shown.total_group == "":
-        parts.append(_("全年发布法律课程%(courses)s门") % {"courses": t("courses_published")})
+        parts.append(
+            _("全年发布法律课程%(courses)s门、典型案例%(cases)s件,印发案例汇编%(compilations)s册")
+            % {
+                "courses": t("courses_published"),
+                "cases": t("cases_published"),
+                "compilations": t("compilations_issued"),
+            }
+        )
     if shown.report.has_mentorship:
         parts.append(
             _("结成师徒%(pairs)s对,%(completed)s对出师,%(certified)s名徒弟取得执法证")

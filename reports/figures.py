@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from certification.selectors import status_frame, year_events_frame
 from certification.status import MAY_ENFORCE, Status
-from content.selectors import courses_published
+from content.selectors import courses_published, year_content_counts
 from exams.models import Exam
 from exams.selectors import sitting_frame
 from learning.selectors import (
@@ -163,13 +163,21 @@ FIGURES: list[Figure] = [
     _f("pairs_completed", _("师徒出师对数"), _("上述师徒对中已完成带教的对数")),
     _f("mentees_certified", _("徒弟取得执法证人数"), _("上述徒弟中结对后取得执法证的人数")),
     _f("courses_published", _("本年度发布课程"), _("本年度已发布(上线)的法律课程门数,全局统计,不分单位")),
+    _f("cases_published", _("本年度发布案例"), _("本年度首次发布、仍在线的案例库案例数,全局统计,不分单位")),
+    _f("compilations_issued", _("本年度印发案例汇编"), _("本年度首次发布、仍在线的典型案例汇编册数,全局统计,不分单位")),
+    _f("articles_amended", _("本年度修订法条"), _("本年度施行新版本的法条数(法条首个版本不计),全局统计,不分单位")),
+    _f(
+        "citations_reviewed",
+        _("修订后复核条目"),
+        _("法条修订后,本年度完成复核的引用条目(课程、案例、试题)数,全局统计,不分单位"),
+    ),
 ]
 FIGURE_BY_KEY = {f.key: f for f in FIGURES}
 HEADLINES = [f for f in FIGURES if f.headline]
 
 # Counts held per unit (whole numbers); the rest of FIGURES is derived from them.
 COUNT_KEYS = [f.key for f in FIGURES if f.kind in ("count", "hours")]
-BUREAU_ONLY = {"courses_published"}
+BUREAU_ONLY = {"courses_published", "cases_published", "compilations_issued", "articles_amended", "citations_reviewed"}
 MENTORSHIP_KEYS = {"pairs_formed", "pairs_completed", "mentees_certified"}
 
 
@@ -337,7 +345,7 @@ def roll_up(frame: pd.DataFrame) -> dict[str, dict[str, int]]:
 
 def bureau_counts(*, year: int) -> dict[str, int]:
     """The figures that belong to the bureau as a whole (content published this year)."""
-    return {"courses_published": len(courses_published(year=year))}
+    return {"courses_published": len(courses_published(year=year)), **year_content_counts(year=year)}
 
 
 # --- the report ------------------------------------------------------------------------------------------------------
