@@ -369,20 +369,30 @@ def status_frame(*, officers: QuerySet[Officer], today: dt.date | None = None) -
     certs["rank"] = np.arange(len(certs))
     for column in ("not_future", "out_of_validity"):
         certs[column] = as_bool(certs[column])
+    # Only suspensions and reinstatements depend on the order events were recorded in (the last one decides), so
+    # only they are sorted by the database; every other rule reads sets (reviews are unique per certificate, year and
+    # seq), and sorting all 142,000 events spilled to disk.
+    in_effect = CertificateEvent.objects.filter(
+        certificate__officer_id__in=officer_qs.values("pk"), effective_on__lte=today
+    ).order_by()
     events = fetch_frame(
-        CertificateEvent.objects.filter(certificate__officer_id__in=officer_qs.values("pk"), effective_on__lte=today)
+        in_effect.values_list("pk", "certificate_id", "kind", "year", "seq", "voids_id"),
+        ["id", "certificate_id", "kind", "year", "seq", "voids_id"],
+    )
+    # the kinds as a categorical: the comparisons below compare small integer codes, not 142,000 strings each
+    events["kind"] = pd.Categorical(events["kind"], categories=[str(k) for k in Kind])
+    voided = set(events.loc[events["kind"] == Kind.VOIDED, "voids_id"].dropna().astype("int64"))
+    live = events[(events["kind"] != Kind.VOIDED) & ~events["id"].isin(voided)]
+    suspensions = fetch_frame(
+        in_effect.filter(kind__in=[Kind.SUSPENDED, Kind.REINSTATED])
         .order_by("effective_on", "created_at", "pk")  # the order derive_status reads events in
         .annotate(
             in_force=ExpressionWrapper(Q(ends_on__isnull=True) | Q(ends_on__gte=today), output_field=BooleanField())
         )
-        .values_list("pk", "certificate_id", "kind", "year", "seq", "voids_id", "in_force"),
-        ["id", "certificate_id", "kind", "year", "seq", "voids_id", "in_force"],
+        .values_list("pk", "certificate_id", "kind", "in_force"),
+        ["id", "certificate_id", "kind", "in_force"],
     )
-    # the kinds as a categorical: the comparisons below compare small integer codes, not 142,000 strings each
-    events["kind"] = pd.Categorical(events["kind"], categories=[str(k) for k in Kind])
-    events["in_force"] = as_bool(events["in_force"])
-    voided = set(events.loc[events["kind"] == Kind.VOIDED, "voids_id"].dropna().astype("int64"))
-    live = events[(events["kind"] != Kind.VOIDED) & ~events["id"].isin(voided)]
+    suspensions["in_force"] = as_bool(suspensions["in_force"])
 
     def certs_with(kind: str) -> set:
         return set(live.loc[live["kind"] == kind, "certificate_id"])
@@ -401,10 +411,8 @@ def status_frame(*, officers: QuerySet[Officer], today: dt.date | None = None) -
     last_passed = passed.groupby("certificate_id")["year"].max()
     current["last_passed"] = current["certificate_id"].map(last_passed)
 
-    # the last suspension or reinstatement decides (events are in recorded order)
-    last_susp = live[live["kind"].isin([Kind.SUSPENDED, Kind.REINSTATED])].drop_duplicates(
-        "certificate_id", keep="last"
-    )
+    # the last suspension or reinstatement decides (in recorded order)
+    last_susp = suspensions[~suspensions["id"].isin(voided)].drop_duplicates("certificate_id", keep="last")
     in_force = last_susp[(last_susp["kind"] == Kind.SUSPENDED) & last_susp["in_force"]]
 
     cid = current["certificate_id"]

@@ -183,8 +183,9 @@ def _status_from_long(*, year: int, people: pd.DataFrame, long: pd.DataFrame) ->
 def _earned_matrix(*, year: int, officers: QuerySet[Officer], codes: list[str]) -> np.ndarray:
     """One row per officer of the queryset: [officer_id, role_category_id, total earned, earned in codes[0], …] in
     integer hundredths of an hour, as one int64 matrix. ONE statement: the ledger summed per (officer, category)
-    (THE sum of `ledger_sums`; on PostgreSQL a parallel aggregate over the covering index of migration 0005), folded
-    into one row per officer in the database, read straight from the cursor: 100,000 rows of plain integers, not
+    (THE sum of `ledger_sums`, in integers on PostgreSQL: an aggregate over the covering index of migrations 0005 and
+    0006, parallel when the planner sees fit), folded into one row per officer in the database (bigints: PostgreSQL's
+    SUM of a bigint is a numeric, hence the casts), read straight from the cursor: 100,000 rows of plain integers, not
     400,000 (officer, category) rows through the ORM's converters and pandas merges."""
     connection = connections[officers.db]
     quote = connection.ops.quote_name
@@ -195,18 +196,24 @@ def _earned_matrix(*, year: int, officers: QuerySet[Officer], codes: list[str]) 
     ledger = CreditEntry._meta
     officer_col = quote(ledger.get_field("officer").column)
     category_col = quote(ledger.get_field("category").column)
-    # Hours have two decimals (numeric(7,2); SQLite stores them quantized too): each sum × 100 is a whole number,
-    # ROUND only absorbs SQLite's floating point.
+    if connection.vendor == "postgresql":
+        # learning migration 0006: the row's hours × 100 as a generated integer column, in the covering index
+        earned_c = f"SUM({quote('hours_hundredths')})"
+    else:
+        # hours are stored with two decimals: the sum × 100 is whole, ROUND only absorbs SQLite's floating point
+        earned_c = f"CAST(ROUND(SUM({quote('hours')}) * 100) AS BIGINT)"
     sql = f"""
         SELECT p.o_id, p.o_role, COALESCE(e.total_c, 0){"".join(f", COALESCE(e.c{i}, 0)" for i in range(len(codes)))}
         FROM ({people_sql}) p
         LEFT JOIN (
-            SELECT s.officer_id AS officer_id, SUM(s.earned_c) AS total_c{
-                "".join(f", SUM(CASE WHEN s.cat = %s THEN s.earned_c ELSE 0 END) AS c{i}" for i in range(len(codes)))
+            SELECT s.officer_id AS officer_id, CAST(SUM(s.earned_c) AS BIGINT) AS total_c{
+                "".join(
+                    f", CAST(SUM(CASE WHEN s.cat = %s THEN s.earned_c ELSE 0 END) AS BIGINT) AS c{i}"
+                    for i in range(len(codes))
+                )
             }
             FROM (
-                SELECT {officer_col} AS officer_id, {category_col} AS cat,
-                       CAST(ROUND(SUM({quote("hours")}) * 100) AS BIGINT) AS earned_c
+                SELECT {officer_col} AS officer_id, {category_col} AS cat, {earned_c} AS earned_c
                 FROM {quote(ledger.db_table)}
                 WHERE {quote("year")} = %s AND {officer_col} IN ({ids_sql})
                 GROUP BY {officer_col}, {category_col}
