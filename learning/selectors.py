@@ -184,7 +184,7 @@ def _earned_matrix(*, year: int, officers: QuerySet[Officer], codes: list[str]) 
     """One row per officer of the queryset: [officer_id, role_category_id, total earned, earned in codes[0], …] in
     integer hundredths of an hour, as one int64 matrix. ONE statement: the ledger summed per (officer, category)
     (THE sum of `ledger_sums`, in integers on PostgreSQL: an aggregate over the covering index of migrations 0005 and
-    0006, parallel when the planner sees fit), folded into one row per officer in the database (bigints: PostgreSQL's
+    0007, parallel when the planner sees fit), folded into one row per officer in the database (bigints: PostgreSQL's
     SUM of a bigint is a numeric, hence the casts), read straight from the cursor: 100,000 rows of plain integers, not
     400,000 (officer, category) rows through the ORM's converters and pandas merges."""
     connection = connections[officers.db]
@@ -197,7 +197,7 @@ def _earned_matrix(*, year: int, officers: QuerySet[Officer], codes: list[str]) 
     officer_col = quote(ledger.get_field("officer").column)
     category_col = quote(ledger.get_field("category").column)
     if connection.vendor == "postgresql":
-        # learning migration 0006: the row's hours × 100 as a generated integer column, in the covering index
+        # learning migration 0007: the row's hours × 100 as a generated integer column, in the covering index
         earned_c = f"SUM({quote('hours_hundredths')})"
     else:
         # hours are stored with two decimals: the sum × 100 is whole, ROUND only absorbs SQLite's floating point

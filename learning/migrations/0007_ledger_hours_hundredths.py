@@ -11,7 +11,7 @@ from org.pg_guards import postgres_only
 
 
 class Migration(migrations.Migration):
-    dependencies = [("learning", "0005_ledger_covering_index")]
+    dependencies = [("learning", "0006_alter_creditentry_source_kind")]
 
     operations = [
         postgres_only(
