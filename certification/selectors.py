@@ -14,8 +14,8 @@ from decimal import Decimal
 
 import numpy as np
 import pandas as pd
-from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
-from django.db.models.functions import ExtractYear
+from django.db.models import BooleanField, ExpressionWrapper, IntegerField, Q, QuerySet
+from django.db.models.functions import Cast, ExtractYear
 from django.utils.translation import gettext as _
 
 from exams.models import Exam
@@ -361,7 +361,8 @@ def status_frame(*, officers: QuerySet[Officer], today: dt.date | None = None) -
         .annotate(
             not_future=ExpressionWrapper(Q(issued_on__lte=today), output_field=BooleanField()),
             out_of_validity=ExpressionWrapper(Q(valid_until__lt=today), output_field=BooleanField()),
-            issue_year=ExtractYear("issued_on"),
+            # an integer on every backend (PostgreSQL's EXTRACT is a numeric: Decimals straight from the cursor)
+            issue_year=Cast(ExtractYear("issued_on"), IntegerField()),
         )
         .values_list("pk", "officer_id", "not_future", "out_of_validity", "issue_year"),
         ["certificate_id", "officer_id", "not_future", "out_of_validity", "issue_year"],

@@ -5,7 +5,8 @@
 at that scale); these helpers execute the same compiled SQL and return the driver's tuples. Select only columns
 whose raw value is the same on every backend: integers, strings, and booleans or NULL (SQLite returns 1/0 for a
 boolean: pass such columns through `as_bool`). Not for dates, datetimes or decimals (SQLite returns text or floats
-for those): compare or cast them in the query instead."""
+for those), nor PostgreSQL numerics such as `EXTRACT(YEAR ...)` or the SUM of a bigint (Decimals): compare or
+cast them in the query instead."""
 
 from __future__ import annotations
 
