@@ -9,8 +9,9 @@ on failure). Times, p50/p95 over --repeat runs:
 
 - `certification.eligibility.evaluate_frame` (the engine, vectorised) for every officer;
 - `certification.selectors.status_frame` (engine + events + status) for every officer;
-- one hand-written SQL statement computing the same statuses (hours vs rules and days, exam pass, blocks, the
-  events' standing reviews and suspensions, the CASE of the status rules), and the ratio selector / SQL;
+- one hand-written SQL statement computing the same statuses (hours vs rules and days in integer hundredths, exam
+  pass, blocks, the events' standing reviews and suspensions, the CASE of the status rules), and the ratio
+  selector / SQL;
 - `officer_status` of one officer.
 The status counts of the selector and of the SQL are compared (they must be equal). `uptime`'s load average is
 printed before and after, because two cores are shared with other work."""
@@ -333,17 +334,17 @@ WITH people AS (
     FROM org_officer o JOIN org_rolecategory rc ON rc.id = o.role_category_id
 ),
 sums AS (
-    SELECT officer_id, category_code, SUM(hours) AS earned FROM learning_creditentry WHERE year = {y}
+    SELECT officer_id, category_code, SUM(hours_hundredths) AS earned_c FROM learning_creditentry WHERE year = {y}
     GROUP BY officer_id, category_code
 ),
 req AS (
-    SELECT p.officer_id, r.category_code, r.required_hours
+    SELECT p.officer_id, r.category_code, ROUND(r.required_hours * 100)::bigint AS required_c
     FROM people p JOIN learning_hourrule r ON r.role_category_id = p.role_category_id AND r.year = {y}
 ),
 hours AS (
     SELECT COALESCE(req.officer_id, sums.officer_id) AS officer_id,
-           SUM(GREATEST(COALESCE(req.required_hours, 0) - COALESCE(sums.earned, 0), 0)) AS shortfall,
-           ROUND(SUM(COALESCE(sums.earned, 0)) * 100)::bigint AS earned_c
+           SUM(GREATEST(COALESCE(req.required_c, 0) - COALESCE(sums.earned_c, 0), 0)) AS shortfall,
+           SUM(COALESCE(sums.earned_c, 0)) AS earned_c
     FROM req FULL JOIN sums ON sums.officer_id = req.officer_id AND sums.category_code = req.category_code
     GROUP BY 1
 ),
@@ -464,8 +465,18 @@ def bench(repeat: int) -> dict:
             )
             cursor.fetchall()
 
+    def ledger_group_by_integers():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT officer_id, category_code, SUM(hours_hundredths) FROM learning_creditentry WHERE year = %s "
+                "GROUP BY officer_id, category_code",
+                [cycle.year],
+            )
+            cursor.fetchall()
+
     out["pieces"] = {
-        "ledger GROUP BY alone (SQL, rows fetched)": timed(ledger_group_by, repeat),
+        "ledger GROUP BY alone (SQL, SUM(hours), rows fetched)": timed(ledger_group_by, repeat),
+        "ledger GROUP BY alone (SQL, SUM(hours_hundredths), rows fetched)": timed(ledger_group_by_integers, repeat),
         "learning hours_status_frame": timed(lambda: hours_status_frame(year=cycle.year, officers=everyone), repeat),
         "exams passes_frame": timed(
             lambda: passes_frame(officers=everyone, kind=Exam.Kind.ANNUAL, year=cycle.year), repeat

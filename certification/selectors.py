@@ -14,13 +14,14 @@ from decimal import Decimal
 
 import numpy as np
 import pandas as pd
-from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
-from django.db.models.functions import ExtractYear
+from django.db.models import BooleanField, ExpressionWrapper, IntegerField, Q, QuerySet
+from django.db.models.functions import Cast, ExtractYear
 from django.utils.translation import gettext as _
 
 from exams.models import Exam
 from exams.selectors import best_passes
 from learning.selectors import hours_status
+from org.frames import as_bool, fetch_frame
 from org.models import Officer, Unit, User
 from org.scopes import officers_visible_to, units_visible_to
 from org.units import ancestor_paths, subtree_q
@@ -356,39 +357,48 @@ def status_frame(
     else:
         frame = pd.DataFrame({"officer_id": pd.Series(list(officer_qs.values_list("pk", flat=True)), dtype="int64")})
         frame["eligible"] = True
-    # Dates are compared in the database (booleans come back, not 240,000 parsed dates) and rows come back in the
-    # order the rules need, so nothing below parses or sorts a date.
-    certs = pd.DataFrame.from_records(
-        list(
-            Certificate.objects.filter(officer_id__in=officer_qs.values("pk"))
-            .order_by("officer_id", "issued_on", "pk")
-            .annotate(
-                not_future=ExpressionWrapper(Q(issued_on__lte=today), output_field=BooleanField()),
-                out_of_validity=ExpressionWrapper(Q(valid_until__lt=today), output_field=BooleanField()),
-                issue_year=ExtractYear("issued_on"),
-            )
-            .values_list("pk", "officer_id", "not_future", "out_of_validity", "issue_year")
-        ),
-        columns=["certificate_id", "officer_id", "not_future", "out_of_validity", "issue_year"],
+    # Dates are compared in the database (booleans come back, not 240,000 parsed dates), rows come back in the
+    # order the rules need (so nothing below parses or sorts a date), and straight from the cursor (org.frames: no
+    # per-row ORM converters).
+    certs = fetch_frame(
+        Certificate.objects.filter(officer_id__in=officer_qs.values("pk"))
+        .order_by("officer_id", "issued_on", "pk")
+        .annotate(
+            not_future=ExpressionWrapper(Q(issued_on__lte=today), output_field=BooleanField()),
+            out_of_validity=ExpressionWrapper(Q(valid_until__lt=today), output_field=BooleanField()),
+            # an integer on every backend (PostgreSQL's EXTRACT is a numeric: Decimals straight from the cursor)
+            issue_year=Cast(ExtractYear("issued_on"), IntegerField()),
+        )
+        .values_list("pk", "officer_id", "not_future", "out_of_validity", "issue_year"),
+        ["certificate_id", "officer_id", "not_future", "out_of_validity", "issue_year"],
     )
     certs["rank"] = np.arange(len(certs))
     for column in ("not_future", "out_of_validity"):
-        certs[column] = certs[column].fillna(False).astype(bool)
-    events = pd.DataFrame.from_records(
-        list(
-            CertificateEvent.objects.filter(
-                certificate__officer_id__in=officer_qs.values("pk"), effective_on__lte=today
-            )
-            .order_by("effective_on", "created_at", "pk")  # the order derive_status reads events in
-            .annotate(
-                in_force=ExpressionWrapper(Q(ends_on__isnull=True) | Q(ends_on__gte=today), output_field=BooleanField())
-            )
-            .values_list("pk", "certificate_id", "kind", "year", "seq", "voids_id", "in_force")
-        ),
-        columns=["id", "certificate_id", "kind", "year", "seq", "voids_id", "in_force"],
+        certs[column] = as_bool(certs[column])
+    # Only suspensions and reinstatements depend on the order events were recorded in (the last one decides), so
+    # only they are sorted by the database; every other rule reads sets (reviews are unique per certificate, year and
+    # seq), and sorting all 142,000 events spilled to disk.
+    in_effect = CertificateEvent.objects.filter(
+        certificate__officer_id__in=officer_qs.values("pk"), effective_on__lte=today
+    ).order_by()
+    events = fetch_frame(
+        in_effect.values_list("pk", "certificate_id", "kind", "year", "seq", "voids_id"),
+        ["id", "certificate_id", "kind", "year", "seq", "voids_id"],
     )
+    # the kinds as a categorical: the comparisons below compare small integer codes, not 142,000 strings each
+    events["kind"] = pd.Categorical(events["kind"], categories=[str(k) for k in Kind])
     voided = set(events.loc[events["kind"] == Kind.VOIDED, "voids_id"].dropna().astype("int64"))
     live = events[(events["kind"] != Kind.VOIDED) & ~events["id"].isin(voided)]
+    suspensions = fetch_frame(
+        in_effect.filter(kind__in=[Kind.SUSPENDED, Kind.REINSTATED])
+        .order_by("effective_on", "created_at", "pk")  # the order derive_status reads events in
+        .annotate(
+            in_force=ExpressionWrapper(Q(ends_on__isnull=True) | Q(ends_on__gte=today), output_field=BooleanField())
+        )
+        .values_list("pk", "certificate_id", "kind", "in_force"),
+        ["id", "certificate_id", "kind", "in_force"],
+    )
+    suspensions["in_force"] = as_bool(suspensions["in_force"])
 
     def certs_with(kind: str) -> set:
         return set(live.loc[live["kind"] == kind, "certificate_id"])
@@ -407,11 +417,9 @@ def status_frame(
     last_passed = passed.groupby("certificate_id")["year"].max()
     current["last_passed"] = current["certificate_id"].map(last_passed)
 
-    # the last suspension or reinstatement decides (events are in recorded order)
-    last_susp = live[live["kind"].isin([Kind.SUSPENDED, Kind.REINSTATED])].drop_duplicates(
-        "certificate_id", keep="last"
-    )
-    in_force = last_susp[(last_susp["kind"] == Kind.SUSPENDED) & last_susp["in_force"].fillna(False).astype(bool)]
+    # the last suspension or reinstatement decides (in recorded order)
+    last_susp = suspensions[~suspensions["id"].isin(voided)].drop_duplicates("certificate_id", keep="last")
+    in_force = last_susp[(last_susp["kind"] == Kind.SUSPENDED) & last_susp["in_force"]]
 
     cid = current["certificate_id"]
     current["revoked"] = cid.isin(certs_with(Kind.REVOKED))
@@ -435,10 +443,9 @@ def status_frame(
         valid_when_valid = last_passed.fillna(frame["issue_year"])
     else:
         year = cycle.year
-        passed_pairs = set(zip(passed["certificate_id"], passed["year"], strict=True))
 
         def covered(y: int) -> pd.Series:
-            by_review = frame["certificate_id"].map(lambda c: (c, y) in passed_pairs).astype(bool)
+            by_review = frame["certificate_id"].isin(passed.loc[passed["year"] == y, "certificate_id"])
             return by_review | (frame["issue_year"] >= y)
 
         covered_now = covered(year)

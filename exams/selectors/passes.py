@@ -7,9 +7,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import pandas as pd
-from django.db.models import Q, QuerySet
+from django.db.models import FloatField, Max, Q, QuerySet
+from django.db.models.functions import Cast
 
 from org.audience import audiences_of
+from org.frames import fetch_frame
 
 from ..models import Attempt, Exam
 
@@ -71,17 +73,18 @@ def officers_awaiting_grade(*, officers: QuerySet | None, kind: str, year: int) 
 
 
 def passes_frame(*, officers: QuerySet | None, kind: str, year: int) -> pd.DataFrame:
-    """One row per officer with a passed attempt: officer_id, best_score (float). For 100,000 officers."""
-    rows = list(
+    """One row per officer with a passed attempt: officer_id, best_score (float). For 100,000 officers: the best
+    score per officer is taken in the database and read straight from the cursor (no Decimal per row)."""
+    rows = fetch_frame(
         _attempts(officers=officers, kind=kind, year=year)
         .filter(state__in=GRADED_STATES, passed=True)
-        .values_list("officer_id", "score")
+        .values("officer_id")
+        .annotate(best_score=Cast(Max("score"), FloatField()))
+        .values_list("officer_id", "best_score"),
+        ["officer_id", "best_score"],
     )
-    frame = pd.DataFrame.from_records(rows, columns=["officer_id", "score"])
-    frame["score"] = pd.to_numeric(frame["score"], errors="coerce").astype(float)
-    return (
-        frame.groupby("officer_id", as_index=False, sort=False)["score"].max().rename(columns={"score": "best_score"})
-    )
+    rows["best_score"] = rows["best_score"].astype(float)
+    return rows
 
 
 SAT_STATES = (Attempt.State.SUBMITTED, *GRADED_STATES)

@@ -1,5 +1,6 @@
 from decimal import Decimal
 
+import pandas as pd
 import pytest
 from django.urls import reverse
 
@@ -185,3 +186,56 @@ def test_credit_reverse_by_a_person_needs_hr(roles):
     hr = UserFactory(username="hr-rev")
     grant(hr, "hr")
     assert services.credit_reverse(entry=entry, actor=hr, reason="录入错误").hours == Decimal("-2.00")
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_hours_status_frame_equals_hours_status_on_random_ledgers(roles, seed, django_assert_max_num_queries):
+    """The vectorised frame (one SQL statement, integer hundredths) and the objects agree officer by officer on random
+    ledgers: categories with and without a rule, grants and reversals, other years, roles with and without hour or
+    day rules, officers without any entry."""
+    import random
+
+    rng = random.Random(seed)
+    codes = ["rule_of_law", "law_exam", "business", "political"]
+    role_list = sorted(roles.values(), key=lambda r: r.pk)
+    for role in role_list:
+        for code in rng.sample(codes, rng.randint(0, 3)):
+            hours = Decimal(rng.randint(0, 4000)) / 100
+            services.hour_rule_set(year=2026, role_category=role, category=code, hours=hours, actor=None)
+        if rng.random() < 0.6:
+            days = Decimal(rng.randint(0, 120)) / 10
+            services.training_day_rule_set(year=2026, role_category=role, min_days=days, actor=None)
+    officers = [OfficerFactory(role_category=rng.choice(role_list)) for _ in range(24)]
+    for n, officer in enumerate(officers):
+        for k in range(rng.randint(0, 7)):
+            entry, _ = services.credit_grant(
+                officer=officer,
+                year=rng.choice([2026, 2026, 2026, 2025]),
+                category=rng.choice(codes),
+                hours=Decimal(rng.randint(1, 2000)) / 100,
+                source_kind="offline",
+                source_id=f"{n}-{k}",
+                actor=None,
+            )
+            if rng.random() < 0.2:
+                services.credit_reverse(entry=entry, actor=None, reason="随机冲销")
+    queryset = Officer.objects.filter(pk__in=[o.pk for o in officers])
+
+    objects = selectors.hours_status(year=2026, officers=queryset)
+    with django_assert_max_num_queries(3):  # the rules, the day rules, ONE statement for the ledger and the people
+        frame = selectors.hours_status_frame(year=2026, officers=queryset).set_index("officer_id")
+    assert sorted(frame.index) == sorted(objects)
+    for officer_id, status in objects.items():
+        row = frame.loc[officer_id]
+        assert int(row["total_required_c"]) == int(status.total_required * 100)
+        assert int(row["total_earned_c"]) == int(status.total_earned * 100)
+        assert int(row["total_shortfall_c"]) == int(status.total_shortfall * 100)
+        assert int(row["days_tenths"]) == int(status.days * 10)
+        assert int(row["days_short_tenths"]) == int(status.days_short * 10)
+        if status.min_days is None:
+            assert pd.isna(row["min_days_tenths"])
+        else:
+            assert int(row["min_days_tenths"]) == int(status.min_days * 10)
+        assert bool(row["has_rules"]) == status.has_rules
+        assert bool(row["met"]) == status.met
+    assert frame["met"].any() and not frame["met"].all()  # the draw exercises both verdicts
