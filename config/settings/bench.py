@@ -48,6 +48,9 @@ CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer"
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
+# As production: overload answered at the door (config/door.py); BENCH_MAX_INFLIGHT=0 turns the door off.
+ASGI_MAX_INFLIGHT = env.int("BENCH_MAX_INFLIGHT", default=32)
+
 # Plain HTTP on the loopback: no TLS proxy in front, so no SSL redirect and no secure-only cookies.
 SECURE_SSL_REDIRECT = False
 SESSION_COOKIE_HTTPONLY = True

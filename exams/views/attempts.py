@@ -130,7 +130,8 @@ def attempt_page(request: HttpRequest, attempt_id: int) -> HttpResponse:
                 "login_url": reverse("account_login") + "?next=" + request.path,
                 "ws_path": f"/ws/exams/attempts/{attempt.pk}/",
                 "autosave_ms": 1000,
-                "heartbeat_ms": 15000,
+                "heartbeat_ms": 5000,  # how often the page checks; it pings only after idle_ping_ms of silence
+                "idle_ping_ms": 30000,
             },
         },
     )
