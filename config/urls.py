@@ -30,6 +30,7 @@ urlpatterns = [
     path("exams/", include("exams.urls")),
     path("learning/", include("learning.urls")),
     path("", include("certification.urls")),
+    path("contest/", include("contest.urls")),
     path("", include("mentorship.urls")),
     path("", include("reports.urls")),
 ]

@@ -153,6 +153,11 @@ class ImportForm(forms.Form):
         widget=forms.TextInput(attrs={"list": "category-paths"}),
     )
     activate = forms.BooleanField(label=_("导入后直接启用"), required=False, initial=True)
+    exam_only = forms.BooleanField(
+        label=_("作为保密题导入(仅供考试)"),
+        required=False,
+        help_text=_("保密题不进入练习和错题本,适用于资格考试等不公开的题库"),
+    )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

@@ -83,6 +83,13 @@ class Question(models.Model):
     law_refs = models.JSONField(_("法条依据"), default=list, blank=True)
     tags = TaggableManager(_("标签"), blank=True)
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    # A confidential exam question (e.g. the qualification exam's bank): never practised, never in the wrong-answer
+    # book, so its key reaches an officer only through an exam's own review policy.
+    exam_only = models.BooleanField(
+        _("仅供考试(保密题)"),
+        default=False,
+        help_text=_("保密题不进入练习和错题本,答案只按考试的回看设置显示"),
+    )
     needs_review = models.BooleanField(_("待复核"), default=False)
     review_reason = models.CharField(_("复核原因"), max_length=300, blank=True)
     version_number = models.PositiveIntegerField(_("当前版本"), default=0)

@@ -17,6 +17,7 @@ urlpatterns = [
     path("bank/<int:pk>/edit/", bank.question_edit, name="question_edit"),
     path("bank/<int:pk>/status/", bank.question_status, name="question_status"),
     path("bank/<int:pk>/reviewed/", bank.question_reviewed, name="question_reviewed"),
+    path("bank/<int:pk>/exam-only/", bank.question_exam_only, name="question_exam_only"),
     *authoring.urlpatterns,
     *attempts.urlpatterns,
     *grading.urlpatterns,

@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     "learning",
     "exams",
     "certification",
+    "contest",
     "mentorship",
     "reports",
     "demo",

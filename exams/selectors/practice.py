@@ -36,8 +36,9 @@ def law_titles(law_refs: list[str] | None) -> list[str]:
 
 
 def practice_pool(*, include_case: bool = False) -> QuerySet[Question]:
-    """Questions an officer may practise: active ones; case analysis (graded by hand) only when asked for."""
-    questions = Question.objects.filter(status=Question.Status.ACTIVE, version_number__gt=0)
+    """Questions an officer may practise: active ones that are not confidential (exam only); case analysis
+    (graded by hand) only when asked for."""
+    questions = Question.objects.filter(status=Question.Status.ACTIVE, version_number__gt=0, exam_only=False)
     if not include_case:
         questions = questions.exclude(kind=Question.Kind.CASE)
     return questions
@@ -184,7 +185,7 @@ def wrong_book_groups(*, officer: Officer, group: str = "category") -> list[Wron
     """The officer's open entries, grouped by bank category (path order) or by cited law (a question citing
     two laws shows under both; one citing none under 未注明法律)."""
     entries = list(
-        WrongBookEntry.objects.filter(officer=officer, cleared_at__isnull=True)
+        WrongBookEntry.objects.filter(officer=officer, cleared_at__isnull=True, question__exam_only=False)
         .select_related("question__category")
         .order_by("-last_wrong_at", "id")
     )
@@ -205,7 +206,7 @@ def wrong_book_groups(*, officer: Officer, group: str = "category") -> list[Wron
 
 def wrong_book_history(*, officer: Officer, limit: int = 100) -> list[WrongBookEntry]:
     return list(
-        WrongBookEntry.objects.filter(officer=officer, cleared_at__isnull=False)
+        WrongBookEntry.objects.filter(officer=officer, cleared_at__isnull=False, question__exam_only=False)
         .select_related("question__category")
         .order_by("-cleared_at", "-id")[:limit]
     )

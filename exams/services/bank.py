@@ -79,11 +79,18 @@ def _check(data: QuestionData) -> None:
 
 
 @transaction.atomic
-def question_create(*, data: QuestionData, actor, status: str = Question.Status.DRAFT, audit: bool = True) -> Question:
+def question_create(
+    *, data: QuestionData, actor, status: str = Question.Status.DRAFT, exam_only: bool = False, audit: bool = True
+) -> Question:
     _check(data)
     category = category_ensure(path=data.category)
     content = _content_with_category(data, category)
-    question = Question(status=status, author=actor if actor is not None and actor.pk else None, version_number=1)
+    question = Question(
+        status=status,
+        exam_only=exam_only,
+        author=actor if actor is not None and actor.pk else None,
+        version_number=1,
+    )
     _apply(question, data, category)
     question.save()
     if content["tags"]:
@@ -133,6 +140,16 @@ def question_set_status(*, question: Question, status: str, actor) -> Question:
         question.status = status
         question.save(update_fields=["status", "updated_at"])
         audit_record(actor=actor, action="question.status", target=question, data={"from": old, "to": status})
+    return question
+
+
+@transaction.atomic
+def question_set_exam_only(*, question: Question, exam_only: bool, actor) -> Question:
+    """Mark a question confidential (exam only) or open it to practice again."""
+    if question.exam_only != exam_only:
+        question.exam_only = exam_only
+        question.save(update_fields=["exam_only", "updated_at"])
+        audit_record(actor=actor, action="question.exam_only", target=question, data={"exam_only": exam_only})
     return question
 
 
@@ -198,6 +215,7 @@ def questions_import(
     actor,
     category_root: str = "",
     status: str = Question.Status.ACTIVE,
+    exam_only: bool = False,
     dry_run: bool = False,
     source: str = "",
 ) -> ImportReport:
@@ -227,10 +245,15 @@ def questions_import(
     if dry_run:
         return report
     for data in report.created:
-        question_create(data=data, actor=actor, status=status, audit=False)
+        question_create(data=data, actor=actor, status=status, exam_only=exam_only, audit=False)
     audit_record(
         actor=actor,
         action="question.import",
-        data={"source": source, "created": len(report.created), "duplicates": len(report.duplicates)},
+        data={
+            "source": source,
+            "created": len(report.created),
+            "duplicates": len(report.duplicates),
+            "exam_only": exam_only,
+        },
     )
     return report

@@ -37,10 +37,16 @@ def _item_auto_score(item: AttemptItem) -> Decimal:
 
 
 def _wrong_book(*, attempt: Attempt, items: list[AttemptItem], now: dt.datetime) -> None:
-    """Objective answers feed the officer's wrong-answer book (the practice area owns the rule)."""
+    """Objective answers feed the officer's wrong-answer book (the practice area owns the rule), all in one call; a
+    confidential question does not: the book leads to practice, which would show its key before the exam's review
+    policy."""
     wrong_book_record_many(
         officer=attempt.officer,
-        answers=[(item.question, item.score is not None and item.score >= item.points) for item in items],
+        answers=[
+            (item.question, item.score is not None and item.score >= item.points)
+            for item in items
+            if not item.question.exam_only
+        ],
         now=now,
         source="exam",
     )

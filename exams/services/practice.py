@@ -173,6 +173,8 @@ def practice_answer(
     the officer compares their answer with the rubric and says whether they got it (`self_assessed`)."""
     if question.status != Question.Status.ACTIVE:
         raise PracticeRefused(_("该题已停用,不能练习。"))
+    if question.exam_only:
+        raise PracticeRefused(_("该题为考试保密题,不能练习。"))
     version = question_current_version(question)
     content = version.content
     top = grading.max_score(content)

@@ -123,6 +123,19 @@ def question_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required("training")
 @require_POST
+def question_exam_only(request: HttpRequest, pk: int) -> HttpResponse:
+    question = get_object_or_404(Question, pk=pk)
+    exam_only = request.POST.get("exam_only") == "1"
+    services.question_set_exam_only(question=question, exam_only=exam_only, actor=request.user)
+    if exam_only:
+        messages.success(request, _("已设为保密题:不再进入练习和错题本。"))
+    else:
+        messages.success(request, _("已取消保密:本题可用于练习。"))
+    return redirect("exams:question_detail", pk=question.pk)
+
+
+@role_required("training")
+@require_POST
 def question_reviewed(request: HttpRequest, pk: int) -> HttpResponse:
     question = get_object_or_404(Question, pk=pk)
     services.question_clear_review(question=question, actor=request.user)
@@ -180,6 +193,7 @@ def bank_import(request: HttpRequest) -> HttpResponse:
                 "format": fmt,
                 "category_root": form.cleaned_data["category_root"],
                 "status": Question.Status.ACTIVE if form.cleaned_data["activate"] else Question.Status.DRAFT,
+                "exam_only": form.cleaned_data["exam_only"],
             }
             return _check_and_maybe_apply(request, stash, upload.read(), context, apply=False)
     return render(request, "exams/bank_import.html", context)
@@ -204,6 +218,7 @@ def _check_and_maybe_apply(request, stash: dict, content: bytes, context: dict, 
         actor=request.user,
         category_root=stash["category_root"],
         status=stash["status"],
+        exam_only=bool(stash.get("exam_only")),
         dry_run=not apply,
         source=stash["name"],
     )
@@ -219,6 +234,7 @@ def _check_and_maybe_apply(request, stash: dict, content: bytes, context: dict, 
     context.update(
         token=uploads.staged_upload_put(request, key=_QUESTION_UPLOAD, content=content, meta=stash),
         filename=stash["name"],
+        exam_only=bool(stash.get("exam_only")),
         by_kind=[(Question.Kind(k).label, n) for k, n in report.counts_by_kind().items()],
     )
     return render(request, "exams/bank_import.html", context)

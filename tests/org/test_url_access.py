@@ -80,6 +80,7 @@ STAFF = {
     "exams:question_edit": "training",
     "exams:question_status": "training",
     "exams:question_reviewed": "training",
+    "exams:question_exam_only": "training",
     "exams:paper_list": "training",
     "exams:paper_create": "training",
     "exams:paper_rule_count": "training",
