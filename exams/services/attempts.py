@@ -291,16 +291,24 @@ _rules_lock = threading.Lock()
 
 
 def _answer_rules(attempt_id: int) -> dict[int, dict]:
-    """item id → what `_clean_response` needs of its frozen content (kind, option keys). Frozen at start and never
-    changed, so it is kept per process without invalidation; an attempt not (yet) found is not kept."""
+    """item id → what `_clean_response` needs of its frozen content (kind, option keys) and the version it was read
+    from. Frozen at start; the one exception, a regrade after a key correction, gives the item a new version, which
+    the statement checks (`version_id`): a mismatch writes nothing and drops the attempt's rules. An attempt not
+    (yet) found is not kept."""
     with _rules_lock:
         rules = _rules.get(attempt_id)
         if rules is not None:
             _rules.move_to_end(attempt_id)
             return rules
     rules = {
-        pk: {"kind": content.get("kind"), "options": [{"key": o.get("key")} for o in content.get("options") or []]}
-        for pk, content in AttemptItem.objects.filter(attempt_id=attempt_id).values_list("pk", "content")
+        pk: {
+            "kind": content.get("kind"),
+            "options": [{"key": o.get("key")} for o in content.get("options") or []],
+            "version": version,
+        }
+        for pk, content, version in AttemptItem.objects.filter(attempt_id=attempt_id).values_list(
+            "pk", "content", "version_id"
+        )
     }
     if rules:
         with _rules_lock:
@@ -319,12 +327,13 @@ WITH a AS (
       AND officer_id = (SELECT id FROM {o} WHERE user_id = %(user)s)
     RETURNING id, deadline, exam_id
 ), v AS (
-    SELECT * FROM unnest(%(ids)s::bigint[], %(seqs)s::integer[], %(responses)s::text[], %(flags)s::boolean[])
-        AS v(id, seq, response, flagged)
+    SELECT * FROM unnest(
+        %(ids)s::bigint[], %(seqs)s::integer[], %(responses)s::text[], %(flags)s::boolean[], %(versions)s::bigint[]
+    ) AS v(id, seq, response, flagged, version_id)
 ), w AS (
     UPDATE {i} t SET response = v.response::jsonb, seq = v.seq, flagged = v.flagged, saved_at = %(now)s
     FROM a, v
-    WHERE t.attempt_id = a.id AND t.id = v.id AND t.seq < v.seq
+    WHERE t.attempt_id = a.id AND t.id = v.id AND t.seq < v.seq AND t.version_id = v.version_id
     RETURNING t.id, t.seq
 )
 SELECT a.deadline, a.exam_id, e.show_score, e.show_answers, e.show_explanations,
@@ -365,6 +374,7 @@ def attempt_save_owned(
         "seqs": [a.seq for a in answers],
         "responses": cleaned,
         "flags": [bool(a.flagged) for a in answers],
+        "versions": [rules[a.item_id]["version"] for a in answers],
     }
     with connection.cursor() as cursor:
         cursor.execute(_fast_save_sql(), params)
@@ -376,8 +386,17 @@ def attempt_save_owned(
     stale = [a.item_id for a in answers if written.get(a.item_id) != a.seq]
     if stale:
         # A resend, or an older save arriving late: the item already holds this seq or a newer one; the page
-        # learns the stored one (read after the write, as the rare case it is).
-        written.update(AttemptItem.objects.filter(attempt_id=attempt_id, pk__in=stale).values_list("pk", "seq"))
+        # learns the stored one (read after the write, as the rare case it is). Or a regrade gave the item a new
+        # version since its rules were read: nothing of it was written; attempt_save decides with fresh content.
+        now_stored = AttemptItem.objects.filter(attempt_id=attempt_id, pk__in=stale).values_list(
+            "pk", "seq", "version_id"
+        )
+        for pk, seq, version in now_stored:
+            if version != rules[pk]["version"]:
+                with _rules_lock:
+                    _rules.pop(attempt_id, None)
+                return None
+            written[pk] = seq
     result = SaveResult()
     for answer in answers:
         applied = answer.item_id not in stale

@@ -180,3 +180,23 @@ def test_one_statement_save_writes_only_the_plain_case(postgres_only):
     assert attempt_save_owned(user=officer.user, attempt_id=attempt.pk, answers=[AnswerIn(single.pk, 1, key)]) is None
     single.refresh_from_db()
     assert single.seq == 0
+
+
+def test_one_statement_save_steps_aside_when_a_regrade_changed_the_item(postgres_only):
+    """The validation rules are kept per process; a regrade (a new version of an item) makes the statement write
+    nothing for that item and return None, so attempt_save validates against the new content."""
+    officer = OfficerFactory(role_category=RoleCategoryFactory())
+    exam = _exam([officer])
+    attempt = attempt_start(exam=exam, officer=officer)
+    tf = attempt.items.get(position=2)
+    assert attempt_save_owned(user=officer.user, attempt_id=attempt.pk, answers=[AnswerIn(tf.pk, 1, True)])
+    newer = f.question("true_false").versions.first()
+    AttemptItem.objects.filter(pk=tf.pk).update(version=newer)  # what exam_regrade does to the item
+    assert attempt_save_owned(user=officer.user, attempt_id=attempt.pk, answers=[AnswerIn(tf.pk, 2, False)]) is None
+    tf.refresh_from_db()
+    assert (tf.seq, tf.response) == (1, True)  # nothing written by the statement
+    saved = attempt_save(attempt=Attempt.objects.get(pk=attempt.pk), answers=[AnswerIn(tf.pk, 2, False)])
+    assert saved.acked[0]["applied"] is True
+    # the rules were read again: the plain path works for the next save
+    again = attempt_save_owned(user=officer.user, attempt_id=attempt.pk, answers=[AnswerIn(tf.pk, 3, True)])
+    assert again.acked == [{"item": tf.pk, "seq": 3, "applied": True, "stored": 3}]
