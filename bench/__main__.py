@@ -4,6 +4,7 @@
     .venv/bin/python -m bench content_search [--cases 20000]     # Chinese search, SQLite and PostgreSQL
     .venv/bin/python -m bench learning_hours [--officers 100000] # hours against rules, heartbeat endpoint
     .venv/bin/python -m bench exam_load all                      # exam-day load and the fault run
+    .venv/bin/python -m bench mentorship_match                   # 500 mentees × 2,000 mentors, optimal vs greedy
 
 Each benchmark's docstring says what it measures, what it needs and what it creates; `NAME --help` its args.
 """

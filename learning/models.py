@@ -39,6 +39,7 @@ class CreditEntry(AppendOnlyModel):
         EXAM = "exam", _("考试")
         EXTERNAL = "external", _("外部培训")
         MANUAL = "manual", _("人工调整")
+        MENTORSHIP = "mentorship", _("师徒带教")
 
     officer = models.ForeignKey(Officer, on_delete=models.PROTECT, related_name="credits", verbose_name=_("人员"))
     year = models.PositiveSmallIntegerField(_("年度"))

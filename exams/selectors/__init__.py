@@ -15,12 +15,14 @@ from .bank import (
 )
 from .grading import officer_passed_exam_kind
 from .passes import ExamPass, best_passes, officers_awaiting_grade, passes_frame  # certification, reports
+from .practice import violation_fields  # mentorship
 
 __all__ = [
     "ExamPass",
     "best_passes",
     "officers_awaiting_grade",
     "passes_frame",
+    "violation_fields",
     "category_paths",
     "category_tree",
     "officer_passed_exam_kind",

@@ -210,3 +210,19 @@ def wrong_book_history(*, officer: Officer, limit: int = 100) -> list[WrongBookE
         .select_related("question__category")
         .order_by("-cleared_at", "-id")[:limit]
     )
+
+
+def violation_fields(*, officers: QuerySet[Officer]) -> dict[int, set[str]]:
+    """officer_id → the violation categories (违法类别) of the questions they have answered correctly in practice:
+    the enforcement fields they know. One query, for many officers (mentorship's matching)."""
+    out: dict[int, set[str]] = {}
+    rows = (
+        PracticeAnswer.objects.filter(officer_id__in=officers.order_by().values("pk"), correct=True)
+        .exclude(question__violation_category="")
+        .order_by()
+        .values_list("officer_id", "question__violation_category")
+        .distinct()
+    )
+    for officer_id, category in rows:
+        out.setdefault(officer_id, set()).add(category)
+    return out

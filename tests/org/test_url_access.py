@@ -63,6 +63,12 @@ OFFICER = {
     "learning:officer_ledger": "my hours (or HR / my unit leader)",
     "certification:mine": "my certificate",
     "certification:mine_pdf": "my certificate record (PDF)",
+    "mentorship:mine": "我的师傅 / 我的徒弟",
+    "mentorship:pair": "a pair of mine (its mentee or mentor only: access_pair_member)",
+    "mentorship:checkin_log": "the mentee logs a meeting (access_pair_member; the service checks the side)",
+    "mentorship:evaluate": "evaluate my mentor or mentee (access_pair_member)",
+    "mentorship:checkin_confirm": "the mentor confirms (access_pair_member; the service checks the side)",
+    "mentorship:goal_mark": "mark a goal of my pair (access_pair_member)",
 }
 
 STAFF = {
@@ -140,6 +146,18 @@ STAFF = {
     "certification:review_run": "hr",
     "certification:remind": "hr",
     "certification:import": "hr",
+    "mentorship:programmes": "hr_pages",
+    "mentorship:programme": "hr_pages",
+    "mentorship:match": "hr_pages",
+    "mentorship:publish": "hr_pages",
+    "mentorship:close": "hr_pages",
+    "mentorship:pair_detail": "hr_pages",
+    "mentorship:pair_lock": "hr_pages",
+    "mentorship:pair_swap": "hr_pages",
+    "mentorship:pair_end": "hr_pages",
+    "mentorship:board": "hr_pages",
+    "mentorship:outcomes": "hr_pages",
+    "mentorship:export": "hr_pages",
 }
 
 # Whole trees governed by another permission system; their root is checked below.

@@ -3,7 +3,7 @@ from django.db import transaction
 from django.test.utils import override_settings
 from django.utils.translation import gettext as _
 
-from demo import certification_seed, content_seed, exams_seed, learning_seed, org_seed
+from demo import certification_seed, content_seed, exams_seed, learning_seed, mentorship_seed, org_seed
 
 
 class Command(BaseCommand):
@@ -18,6 +18,7 @@ class Command(BaseCommand):
             learning_seed.seed_learning()
             exams_result = exams_seed.seed_exams()
             cert_result = certification_seed.seed_certification()
+            mentor_result = mentorship_seed.seed_mentorship()
         first = result["officers"][0]
         self.stdout.write(self.style.SUCCESS(_("演示数据已就绪:%(n)s 名执法人员。") % {"n": len(result["officers"])}))
         self.stdout.write(_("题库:%(n)s 道试题(本次新增 %(c)s 道)。") % {"n": exams_result["total"], "c": exams_result["created"]})
@@ -29,6 +30,7 @@ class Command(BaseCommand):
                 "r": cert_result.get("reminders", 0),
             }
         )
+        self.stdout.write(_("师徒结对:%(n)s 对。") % {"n": mentor_result.get("pairs", 0)})
         self.stdout.write(_("演示账号(密码均为 %(pw)s):") % {"pw": org_seed.DEMO_PASSWORD})
         officer_label, phone_label = _("执法人员"), _("也可用手机号")
         self.stdout.write(f"  {first.employee_no:<10} {officer_label} {first.name} · {phone_label} {first.phone}")
