@@ -5,6 +5,7 @@
     .venv/bin/python -m bench exam_load login [--count 20]
     .venv/bin/python -m bench exam_load profile
     .venv/bin/python -m bench exam_load all      # seed, N = 250 500 1000 2000, then the fault run (N = 500)
+    .venv/bin/python -m bench exam_load capacity [--start 250 --step 250 --max 3000]   # largest N meeting targets
 
 Everything runs on this machine: PostgreSQL database zfxt_bench (BENCH_DATABASE_URL), Redis db 15
 (BENCH_REDIS_URL), and the app under uvicorn (`config.asgi:application`, `--workers 2`, uvloop + httptools,
@@ -134,6 +135,34 @@ def compare_acks(acked: dict[int, tuple[int, object]], stored: dict[int, tuple[i
         "missing_items": missing[:20],
         "different_items": different[:20],
     }
+
+
+# The N = 1,000 targets of issue #16 (a run meets them or not; `capacity` reports the largest N that does).
+TARGETS = {"save_p95_ms": 300.0, "start_p95_ms": 3000.0}
+
+
+def target_misses(result: dict) -> list[str]:
+    """Why a run misses the N = 1,000 targets (empty: it meets them): save p95 < 300 ms, start p95 < 3 s,
+    0 failed tries (a 503 at the door counts: it is a try the officer had to repeat), every officer submits,
+    0 acknowledged answers missing, nobody cut off."""
+    misses = []
+    lat = result.get("latency", {})
+    save, start = lat.get("save", {}), lat.get("start", {})
+    if not save.get("count") or save["p95_ms"] >= TARGETS["save_p95_ms"]:
+        misses.append(f"save p95 {save.get('p95_ms', '–')} ms")
+    if not start.get("count") or start["p95_ms"] >= TARGETS["start_p95_ms"]:
+        misses.append(f"start p95 {start.get('p95_ms', '–')} ms")
+    failed = sum(v for k, v in result.get("errors", {}).items() if not k.startswith("warmup"))
+    if failed:
+        misses.append(f"{failed} failed tries")
+    if result.get("submitted_clients") != result.get("n"):
+        misses.append(f"{result.get('submitted_clients')} of {result.get('n')} submitted")
+    answers = result.get("answers", {})
+    if answers.get("missing") or answers.get("different"):
+        misses.append(f"{answers.get('missing')} missing, {answers.get('different')} different")
+    if result.get("cut_off_clients"):
+        misses.append(f"{result['cut_off_clients']} cut off")
+    return misses
 
 
 def answer_for(content: dict, rng: random.Random) -> object:
@@ -388,13 +417,17 @@ def items_of(attempt_id: int) -> list[dict]:
 
 
 class Server:
-    def __init__(self, workers: int = 2, log: Path | None = None):
+    def __init__(self, workers: int = 2, log: Path | None = None, healthcheck: int = 30, max_inflight: int = 32):
         self.workers = workers
+        self.healthcheck = healthcheck
+        self.max_inflight = max_inflight
         self.log_path = log or RESULTS / "server.log"
         self.proc: subprocess.Popen | None = None
 
     def start(self) -> None:
-        env = dict(os.environ, DJANGO_SETTINGS_MODULE="config.settings.bench")
+        env = dict(
+            os.environ, DJANGO_SETTINGS_MODULE="config.settings.bench", BENCH_MAX_INFLIGHT=str(self.max_inflight)
+        )
         env.pop("DATABASE_URL", None)
         self.log = open(self.log_path, "w")
         self.proc = subprocess.Popen(
@@ -416,6 +449,9 @@ class Server:
                 "75",
                 "--backlog",
                 "4096",
+                # the health ping must not be starved into killing a busy worker (N = 2,000 collapse, PERFORMANCE.md)
+                "--timeout-worker-healthcheck",
+                str(self.healthcheck),
             ],
             cwd=ROOT,
             env=env,
@@ -501,6 +537,8 @@ class Stats:
     attempts: list[int] = field(default_factory=list)
     refused: Counter = field(default_factory=Counter)
     kills: list[float] = field(default_factory=list)
+    door: Counter = field(default_factory=Counter)  # 503 + Retry-After answered at the door, per request type
+    pings_skipped: int = 0
     done: int = 0
     cut_off: int = 0
     neighbours: list[list[str]] = field(default_factory=list)
@@ -518,6 +556,7 @@ class Examinee:
         }
         self.rng = random.Random(info["officer"])
         self.t0 = loop_start
+        self.last_heard = time.monotonic()  # the page pings only after `idle_ping` seconds without an answer
 
     async def request(self, http, kind: str, method: str, url: str, *, retry: bool, **kw):
         """One logical request; resent on a connection error or a 5xx when `retry` (same body: same seq)."""
@@ -535,7 +574,13 @@ class Examinee:
                 async with http.request(method, BASE + url, headers=headers, allow_redirects=False, **kw) as resp:
                     body = await resp.read()
                     elapsed = time.perf_counter() - started
-                    if resp.status >= 500:
+                    retry_after = resp.headers.get("Retry-After") if resp.status == 503 else None
+                    if resp.status < 500:
+                        self.last_heard = time.monotonic()
+                    if retry_after is not None:
+                        self.stats.door[kind] += 1
+                        self.stats.errors[f"{kind} HTTP 503 at the door (Retry-After)"] += 1
+                    elif resp.status >= 500:
                         self.stats.errors[f"{kind} HTTP {resp.status}"] += 1
                     elif resp.status >= 400 and not (kind == "save" and resp.status == 409):
                         self.stats.errors[f"{kind} HTTP {resp.status}"] += 1
@@ -548,16 +593,25 @@ class Examinee:
             if not retry or tries >= self.args.max_tries:
                 return (resp.status if resp is not None else None), None, b""
             self.stats.retries += 1
+            if resp is not None and resp.status == 503 and retry_after is not None:
+                # as the page does: nothing before Retry-After, spread by up to half of it
+                await asyncio.sleep(float(retry_after) * (1 + self.rng.random() / 2))
+                continue
             await asyncio.sleep(min(5.0, 0.25 * 2 ** min(tries, 4)) * (0.5 + self.rng.random()))
 
     def pause(self) -> float:
         return max(0.5, self.args.interval + self.rng.uniform(-self.args.jitter, self.args.jitter))
 
     async def heartbeat(self, http, attempt_id: int, stop: asyncio.Event) -> None:
-        """The page's ping: GET state every `heartbeat` seconds (its own phase) until the officer submits."""
+        """The page's ping: every `heartbeat` seconds (its own phase) it GETs the state, only when it has not
+        heard from the server for `idle_ping` seconds (a save's answer carries the same); `--idle-ping 0` pings
+        at every beat (the page before issue #16)."""
         await asyncio.sleep(self.rng.uniform(0, self.args.heartbeat))
         while not stop.is_set():
-            await self.request(http, "state", "GET", f"/exams/attempts/{attempt_id}/state/", retry=False)
+            if self.args.idle_ping and time.monotonic() - self.last_heard < self.args.idle_ping:
+                self.stats.pings_skipped += 1
+            else:
+                await self.request(http, "state", "GET", f"/exams/attempts/{attempt_id}/state/", retry=False)
             try:
                 await asyncio.wait_for(stop.wait(), timeout=self.args.heartbeat)
             except TimeoutError:
@@ -565,6 +619,8 @@ class Examinee:
 
     async def run(self, http, barrier: asyncio.Event) -> None:
         await barrier.wait()
+        if self.args.start_spread:  # the entry page's random wait before its start request (production: 20 s)
+            await asyncio.sleep(self.rng.uniform(0, self.args.start_spread))
         status, headers, body = await self.request(
             http, "start", "POST", f"/exams/{self.exam_id}/start/", retry=True, data=b""
         )
@@ -735,8 +791,14 @@ def cmd_run(args) -> dict:
     exam = make_exam(args.n, label)
     people = make_sessions(args.n)
     connections.close_all()
-    server = Server(workers=args.workers, log=RESULTS / f"{label}-server.log")
+    server = Server(
+        workers=args.workers,
+        log=RESULTS / f"{label}-server.log",
+        healthcheck=args.healthcheck,
+        max_inflight=args.max_inflight,
+    )
     server.start()
+    load0 = os.getloadavg()
     busy0, total0 = machine_busy()
     ru0 = resource.getrusage(resource.RUSAGE_SELF)
     srv0 = server.cpu_seconds()
@@ -757,6 +819,13 @@ def cmd_run(args) -> dict:
         "interval_s": args.interval,
         "jitter_s": args.jitter,
         "heartbeat_s": args.heartbeat,
+        "idle_ping_s": args.idle_ping,
+        "start_spread_s": args.start_spread,
+        "max_inflight_per_worker": args.max_inflight,
+        "door_503": dict(stats.door),
+        "pings_skipped": stats.pings_skipped,
+        "load_average_before": [round(x, 2) for x in load0],
+        "load_average_after": [round(x, 2) for x in os.getloadavg()],
         "questions": len(QUESTIONS),
         "answers_per_officer": args.answers or len(QUESTIONS),
         "fault": args.fault,
@@ -777,6 +846,9 @@ def cmd_run(args) -> dict:
         "command": " ".join([".venv/bin/python -m bench exam_load", *sys.argv[1:]]),
         "at": dt.datetime.now().isoformat(timespec="seconds"),
     }
+    requests_served = sum(len(v) for v in stats.latencies.values())
+    if result["server_cpu_s_live_workers"] and requests_served:
+        result["server_cpu_ms_per_request"] = round(1000 * result["server_cpu_s_live_workers"] / requests_served, 1)
     save, base = result["latency"].get("save", {}), result["latency"].get("baseline", {})
     if save.get("count") and base.get("count"):
         result["ratio_save_p50_to_baseline_p50"] = round(save["p50_ms"] / base["p50_ms"], 2)
@@ -787,9 +859,61 @@ def cmd_run(args) -> dict:
         result["answers"] = compare_acks(stats.acked, stored_answers(stats.attempts))
         result["answers"]["save_requests_sent"] = stats.sent
         result["attempt_states"] = attempt_states(stats.attempts)
+    if not args.baseline_only:
+        result["target_misses"] = target_misses(result)
     (RESULTS / f"{label}.json").write_text(json.dumps(result, ensure_ascii=False, indent=2))
     print(json.dumps(result, ensure_ascii=False, indent=2))
     return result
+
+
+def capacity_row(r: dict) -> str:
+    """One markdown row of the capacity table: N, p50/p95/p99 of each request, CPU, load, verdict."""
+    lat = r["latency"]
+
+    def trio(kind: str) -> str:
+        x = lat.get(kind, {})
+        return "–" if not x.get("count") else f"{x['p50_ms']:,.0f} / {x['p95_ms']:,.0f} / {x['p99_ms']:,.0f}"
+
+    load = r.get("load_average_after") or ["–"]
+    misses = r.get("target_misses", [])
+    return (
+        f"| {r['n']:,} | {trio('start')} | {trio('page')} | {trio('save')} | {trio('state')} | {trio('submit')} "
+        f"| {r.get('server_cpu_ms_per_request', '–')} | {r.get('server_cpu_s_live_workers', '–')} "
+        f"| {r.get('client_cpu_s', '–')} | {r.get('machine_busy_pct', '–')} % | {load[0]} "
+        f"| {sum(r.get('door_503', {}).values())} | {'meets' if not misses else '; '.join(misses)} |"
+    )
+
+
+CAPACITY_HEADER = (
+    "| N | start p50/p95/p99 | page | save | state | submit | server CPU ms/request | server CPU s | client CPU s "
+    "| machine busy | load (1 min) | 503 at door | N = 1,000 targets |\n"
+    "|---:|---|---|---|---|---|---:|---:|---:|---:|---:|---:|---|"
+)
+
+
+def cmd_capacity(args) -> dict:
+    """Step N up (--start, --step, --max); each step is a `run`. Stops after the first step that misses the
+    targets (one more would only be slower); reports the largest N that met them and the table."""
+    rows, best, n = [], 0, args.start
+    while n <= args.max:
+        args.n, args.fault, args.name = n, False, f"capacity-n{n}"
+        result = cmd_run(args)
+        rows.append(result)
+        if result.get("target_misses"):
+            break
+        best = n
+        n += args.step
+    out = {
+        "largest_n_meeting_targets": best,
+        "targets": TARGETS,
+        "steps": [{"n": r["n"], "misses": r.get("target_misses", [])} for r in rows],
+        "table": "\n".join([CAPACITY_HEADER, *(capacity_row(r) for r in rows)]),
+        "at": dt.datetime.now().isoformat(timespec="seconds"),
+    }
+    (RESULTS / "capacity.json").write_text(json.dumps(out, ensure_ascii=False, indent=2))
+    print(out["table"])
+    print(f"largest N meeting the N = 1,000 targets: {best or 'none'}")
+    return out
 
 
 def cmd_login(args) -> dict:
@@ -913,6 +1037,19 @@ def cmd_profile(args) -> dict:
         }
         for kind in wall
     }
+    # One officer's 20-question sitting in Django CPU (p50s): start + page + a save per answer + submit, plus the
+    # pings: none at a save every 15 s since the page pings only after 30 s of silence (issue #16); the page
+    # before pinged every 15 s (21 in a sitting).
+    answers = len(items)
+    base = out["start"]["cpu_ms_p50"] + out["page"]["cpu_ms_p50"] + out["submit"]["cpu_ms_p50"]
+    sitting = base + answers * out["save"]["cpu_ms_p50"]
+    out["sitting_cpu_ms"] = {
+        "answers": answers,
+        "pings_when_idle": round(sitting, 1),
+        "pings_every_15s": round(sitting + (answers + 1) * out["state"]["cpu_ms_p50"], 1),
+        "target": 150,
+    }
+    out["load_average"] = [round(x, 2) for x in os.getloadavg()]
     out["sql"] = {kind: sql[kind] for kind in ("save", "baseline")}
     out["officers"] = args.officers
     if args.cprofile:
@@ -960,13 +1097,25 @@ def parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="cmd", required=True)
     s = sub.add_parser("seed")
     s.add_argument("--officers", type=int, default=2000)
-    for name in ("run", "all"):
+    for name in ("run", "all", "capacity"):
         r = sub.add_parser(name)
+        if name == "capacity":
+            r.add_argument("--start", type=int, default=250)
+            r.add_argument("--step", type=int, default=250)
+            r.add_argument("--max", type=int, default=3000)
         r.add_argument("--n", type=int, default=250)
         r.add_argument("--interval", type=float, default=15.0)
         r.add_argument("--jitter", type=float, default=3.0)
         r.add_argument("--answers", type=int, default=0, help="answer only the first K questions (0 = all)")
-        r.add_argument("--heartbeat", type=float, default=15.0, help="the page's state ping; 0 = none")
+        r.add_argument("--heartbeat", type=float, default=5.0, help="how often the page checks; 0 = no ping")
+        r.add_argument(
+            "--idle-ping", type=float, default=30.0, help="ping after this many silent seconds (0 = at every beat)"
+        )
+        r.add_argument("--max-inflight", type=int, default=32, help="the door per worker (0 = none)")
+        r.add_argument(
+            "--start-spread", type=float, default=20.0, help="the entry page's random 0–S s wait before start"
+        )
+        r.add_argument("--healthcheck", type=int, default=30, help="uvicorn --timeout-worker-healthcheck")
         r.add_argument("--workers", type=int, default=2)
         r.add_argument("--fault", action="store_true")
         r.add_argument("--kill-every", type=float, default=10.0)
@@ -994,6 +1143,8 @@ def main(argv: list[str] | None = None) -> None:
         print(json.dumps(seed(args.officers), ensure_ascii=False))
     elif args.cmd == "run":
         cmd_run(args)
+    elif args.cmd == "capacity":
+        cmd_capacity(args)
     elif args.cmd == "login":
         cmd_login(args)
     elif args.cmd == "profile":

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
 
+from .auth_backends import HAS_GRANTS, IS_OFFICER
 from .models import Officer, RoleGrant, Unit, User
 
 
@@ -59,10 +60,14 @@ def roles_of(user: User) -> Roles:
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is not None:
         return cached
-    grants = list(RoleGrant.objects.filter(user=user).select_related("unit"))
+    # The session's user comes with two of these facts already (org.auth_backends.get_user): most users hold
+    # no role grant, and then neither query runs.
+    has_grants = getattr(user, HAS_GRANTS, True)
+    grants = list(RoleGrant.objects.filter(user=user).select_related("unit")) if has_grants else []
     role_names = {g.role for g in grants}
+    is_officer = getattr(user, IS_OFFICER, None)
     roles = Roles(
-        is_officer=Officer.objects.filter(user=user).exists(),
+        is_officer=Officer.objects.filter(user=user).exists() if is_officer is None else is_officer,
         is_trainer=RoleGrant.Role.TRAINER in role_names,
         is_hr=RoleGrant.Role.HR in role_names,
         is_admin=user.is_superuser or RoleGrant.Role.ADMIN in role_names,

@@ -118,6 +118,9 @@ else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# HTTP requests inside Django at once per ASGI worker; beyond, 503 + Retry-After at the door (config/door.py).
+# 0 = no limit (development); production sets it (docs/PERFORMANCE.md, exam day).
+ASGI_MAX_INFLIGHT = env.int("ASGI_MAX_INFLIGHT", default=0)
 
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
@@ -267,3 +270,6 @@ CONTENT_PDF_FONT = env("CONTENT_PDF_FONT", default="")
 
 # --- exams ------------------------------------------------------------------
 EXAM_SAVE_GRACE_SECONDS = env.int("EXAM_SAVE_GRACE_SECONDS", default=30)  # saves accepted after the deadline
+# The exam entry page waits a random 0–N seconds before its start request, so a city's officers pressing
+# "开始考试" in the same minute do not arrive in the same second; the clock starts when the attempt does.
+EXAM_START_SPREAD_SECONDS = env.int("EXAM_START_SPREAD_SECONDS", default=0)

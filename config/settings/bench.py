@@ -1,7 +1,7 @@
 """Load benchmarks (bench/exam_load.py): production-like, on this machine, against its own PostgreSQL and Redis.
 
 DEBUG off, PostgreSQL (BENCH_DATABASE_URL, default the zfxt_bench database), Redis db 15 for cache and channel
-layer, the default PBKDF2 password hashers and database sessions, and the bench URLconf, which adds the baseline
+layer, the default PBKDF2 password hashers and cached_db sessions (as production with Redis), and the bench URLconf, which adds the baseline
 one-row write endpoint to config.urls. Never used by the running site.
 
 Database connections: Django runs each ASGI request's sync code in a thread of its own, so persistent
@@ -44,7 +44,12 @@ CACHES = {
     }
 }
 CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}}
+# As production with Redis (base.py): sessions read from Redis, written through to the database.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# As production: overload answered at the door (config/door.py); BENCH_MAX_INFLIGHT=0 turns the door off.
+ASGI_MAX_INFLIGHT = env.int("BENCH_MAX_INFLIGHT", default=32)
 
 # Plain HTTP on the loopback: no TLS proxy in front, so no SSL redirect and no secure-only cookies.
 SECURE_SSL_REDIRECT = False

@@ -34,3 +34,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.boo
         "max_size": env.int("DB_POOL_MAX", default=16),
         "timeout": env.float("DB_POOL_TIMEOUT", default=30.0),
     }
+
+# Exam day: at most this many requests inside Django per worker (twice the pool: the admitted work queues on
+# connections, not on threads); the rest gets 503 + Retry-After at once, which the exam page honours.
+ASGI_MAX_INFLIGHT = env.int("ASGI_MAX_INFLIGHT", default=32)
+EXAM_START_SPREAD_SECONDS = env.int("EXAM_START_SPREAD_SECONDS", default=20)

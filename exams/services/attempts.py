@@ -9,19 +9,22 @@ a retry after a timeout, the sweep and a proctor racing each other give exactly 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import random
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from org.models import Officer, User
 from org.services import audit_record
 
-from ..models import Attempt, AttemptItem, Exam
+from ..models import Attempt, AttemptItem, Exam, ReviewWhen
 from ..selectors.attempts import attempt_overdue, attempts_overdue_ids, exam_eligibility, makeup_window
 from . import grading
 from .papers import PaperInvalid, option_order, paper_materialize
@@ -269,6 +272,145 @@ def attempt_save(*, attempt: Attempt, answers: Iterable[AnswerIn], now: dt.datet
     attempt_finalize(attempt_id=attempt.pk, now=now, by=Attempt.FinishedBy.DEADLINE)
     attempt.refresh_from_db()
     raise AttemptRefused(_("考试时间已到,答案已不能再保存;系统已按截止时间自动交卷。"))
+
+
+# --- save, the plain case in one statement (PostgreSQL) ----------------------------------------------------
+#
+# Exam day is thousands of officers saving every few seconds; the plain save (the officer's own attempt, in
+# progress, before the deadline, every answer valid) is one SQL statement: an UPDATE of the attempt row that checks
+# ownership, state and deadline (and refreshes last_seen_at) and, chained to it, the conditional UPDATE of the
+# answered items (seq strictly newer). The attempt UPDATE takes the same row lock as `attempt_save` and
+# `_finalize`, and PostgreSQL re-checks state and deadline on the newest row version after waiting for it, so a
+# save racing a finalisation is either written before the finalisation (and graded) or not at all. Anything
+# else (someone else's attempt, submitted, overdue, an invalid answer, SQLite) returns None, and `attempt_save`
+# answers it with its reasons.
+
+_RULES_MAX = 8192  # attempts whose validation rules one process keeps (about 1 KB each)
+_rules: OrderedDict[int, dict[int, dict]] = OrderedDict()
+_rules_lock = threading.Lock()
+
+
+def _answer_rules(attempt_id: int) -> dict[int, dict]:
+    """item id → what `_clean_response` needs of its frozen content (kind, option keys) and the version it was read
+    from. Frozen at start; the one exception, a regrade after a key correction, gives the item a new version, which
+    the statement checks (`version_id`): a mismatch writes nothing and drops the attempt's rules. An attempt not
+    (yet) found is not kept."""
+    with _rules_lock:
+        rules = _rules.get(attempt_id)
+        if rules is not None:
+            _rules.move_to_end(attempt_id)
+            return rules
+    rules = {
+        pk: {
+            "kind": content.get("kind"),
+            "options": [{"key": o.get("key")} for o in content.get("options") or []],
+            "version": version,
+        }
+        for pk, content, version in AttemptItem.objects.filter(attempt_id=attempt_id).values_list(
+            "pk", "content", "version_id"
+        )
+    }
+    if rules:
+        with _rules_lock:
+            _rules[attempt_id] = rules
+            while len(_rules) > _RULES_MAX:
+                _rules.popitem(last=False)
+    return rules
+
+
+def _fast_save_sql() -> str:
+    a, i, e, o = (m._meta.db_table for m in (Attempt, AttemptItem, Exam, Officer))
+    return f"""
+WITH a AS (
+    UPDATE {a} SET last_seen_at = %(now)s
+    WHERE id = %(attempt)s AND state = %(in_progress)s AND deadline >= %(cutoff)s
+      AND officer_id = (SELECT id FROM {o} WHERE user_id = %(user)s)
+    RETURNING id, deadline, exam_id
+), v AS (
+    SELECT * FROM unnest(
+        %(ids)s::bigint[], %(seqs)s::integer[], %(responses)s::text[], %(flags)s::boolean[], %(versions)s::bigint[]
+    ) AS v(id, seq, response, flagged, version_id)
+), w AS (
+    UPDATE {i} t SET response = v.response::jsonb, seq = v.seq, flagged = v.flagged, saved_at = %(now)s
+    FROM a, v
+    WHERE t.attempt_id = a.id AND t.id = v.id AND t.seq < v.seq AND t.version_id = v.version_id
+    RETURNING t.id, t.seq
+)
+SELECT a.deadline, a.exam_id, e.show_score, e.show_answers, e.show_explanations,
+       (SELECT coalesce(json_agg(json_build_array(w.id, w.seq)), '[]') FROM w)
+FROM a JOIN {e} e ON e.id = a.exam_id
+"""
+
+
+def attempt_save_owned(
+    *, user: User, attempt_id: int, answers: Iterable[AnswerIn], now: dt.datetime | None = None
+) -> SaveResult | None:
+    """The plain autosave in one statement (see above): the user's own attempt, in progress, before the deadline
+    plus the grace period, every answer valid. Returns None, having written nothing, when any of that does not
+    hold (or the database is not PostgreSQL): `attempt_save` then decides, with its reasons."""
+    if connection.vendor != "postgresql" or not 0 < attempt_id < 2**63:
+        return None
+    now = now or timezone.now()
+    answers = list(answers)
+    if len({a.item_id for a in answers}) != len(answers):
+        return None  # the same item twice in a batch: applied in order by attempt_save
+    rules = _answer_rules(attempt_id)
+    cleaned = []
+    for answer in answers:
+        if answer.item_id not in rules:
+            return None
+        try:
+            response = _clean_response(rules[answer.item_id], answer.response)
+        except AnswerInvalid:
+            return None
+        cleaned.append(None if response is None else json.dumps(response, ensure_ascii=False))
+    params = {
+        "now": now,
+        "attempt": attempt_id,
+        "in_progress": Attempt.State.IN_PROGRESS,
+        "cutoff": now - _grace(),
+        "user": user.pk,
+        "ids": [a.item_id for a in answers],
+        "seqs": [a.seq for a in answers],
+        "responses": cleaned,
+        "flags": [bool(a.flagged) for a in answers],
+        "versions": [rules[a.item_id]["version"] for a in answers],
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_fast_save_sql(), params)
+        row = cursor.fetchone()
+    if row is None:
+        return None  # not the user's, not in progress, or overdue: nothing was written
+    deadline, exam_id, show_score, show_answers, show_explanations, written = row
+    written = dict(json.loads(written) if isinstance(written, str) else written)
+    stale = [a.item_id for a in answers if written.get(a.item_id) != a.seq]
+    if stale:
+        # A resend, or an older save arriving late: the item already holds this seq or a newer one; the page
+        # learns the stored one (read after the write, as the rare case it is). Or a regrade gave the item a new
+        # version since its rules were read: nothing of it was written; attempt_save decides with fresh content.
+        now_stored = AttemptItem.objects.filter(attempt_id=attempt_id, pk__in=stale).values_list(
+            "pk", "seq", "version_id"
+        )
+        for pk, seq, version in now_stored:
+            if version != rules[pk]["version"]:
+                with _rules_lock:
+                    _rules.pop(attempt_id, None)
+                return None
+            written[pk] = seq
+    result = SaveResult()
+    for answer in answers:
+        applied = answer.item_id not in stale
+        stored = max(answer.seq, written.get(answer.item_id, 0))
+        result.acked.append({"item": answer.item_id, "seq": answer.seq, "applied": applied, "stored": stored})
+    if ReviewWhen.DURING in (show_answers, show_explanations):
+        result.attempt = Attempt.objects.select_related("exam", "officer").get(pk=attempt_id)
+    else:
+        # What the answer needs (the clock; the review policy, which for an attempt in progress reads only these).
+        exam = Exam(pk=exam_id, show_score=show_score, show_answers=show_answers, show_explanations=show_explanations)
+        result.attempt = Attempt(
+            pk=attempt_id, exam=exam, state=Attempt.State.IN_PROGRESS, deadline=deadline, last_seen_at=now
+        )
+    return result
 
 
 def _save_one(locked: Attempt, answer: AnswerIn, stored: dict, now: dt.datetime, result: SaveResult) -> None:

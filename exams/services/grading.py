@@ -18,7 +18,7 @@ from org.services import audit_record
 from .. import grading
 from ..models import Attempt, AttemptItem, Exam, ExamGrader, MarkingTask, Question, Regrade
 from ..policy import review_visible
-from .practice import wrong_book_record
+from .practice import wrong_book_record_many
 
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
@@ -36,15 +36,17 @@ def _item_auto_score(item: AttemptItem) -> Decimal:
     return grading.score(content, item.response)
 
 
-def _wrong_book(*, attempt: Attempt, item: AttemptItem, now: dt.datetime) -> None:
-    """Objective answers feed the officer's wrong-answer book (the practice area owns the rule); a confidential
-    question does not: the book leads to practice, which would show its key before the exam's review policy."""
-    if item.question.exam_only:
-        return
-    wrong_book_record(
+def _wrong_book(*, attempt: Attempt, items: list[AttemptItem], now: dt.datetime) -> None:
+    """Objective answers feed the officer's wrong-answer book (the practice area owns the rule), all in one call; a
+    confidential question does not: the book leads to practice, which would show its key before the exam's review
+    policy."""
+    wrong_book_record_many(
         officer=attempt.officer,
-        question=item.question,
-        correct=item.score is not None and item.score >= item.points,
+        answers=[
+            (item.question, item.score is not None and item.score >= item.points)
+            for item in items
+            if not item.question.exam_only
+        ],
         now=now,
         source="exam",
     )
@@ -64,10 +66,9 @@ def attempt_grade(*, attempt: Attempt, now: dt.datetime) -> Attempt:
         item.score = None if item.needs_marking else item.auto_score
     # One UPDATE for the whole paper: submit is exam day's most expensive request.
     AttemptItem.objects.bulk_update(items, ["auto_score", "score", "needs_marking"])
+    _wrong_book(attempt=attempt, items=[item for item in items if not item.needs_marking], now=now)
     for item in items:
-        if not item.needs_marking:
-            _wrong_book(attempt=attempt, item=item, now=now)
-        else:
+        if item.needs_marking:
             rounds = (1, 2) if exam.double_marking else (1,)
             for round_no in rounds:
                 task, created = MarkingTask.objects.get_or_create(item=item, round=round_no)

@@ -8,6 +8,7 @@ an officer sees only exams whose audience includes them (404)."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -487,7 +488,13 @@ def exam_entry(request: HttpRequest, exam_id: int) -> HttpResponse:
     return render(
         request,
         "exams/authoring/exam_entry.html",
-        {"exam": exam, "row": row, "question_count": check.question_count, "total_points": check.total_points},
+        {
+            "exam": exam,
+            "row": row,
+            "question_count": check.question_count,
+            "total_points": check.total_points,
+            "start_spread": settings.EXAM_START_SPREAD_SECONDS,
+        },
     )
 
 

@@ -22,6 +22,11 @@
   var deadline = Date.parse(data.deadline);
   var current = 0, onePerPage = !!cfg.one_per_page;
   var inflight = false, debounce = null, finished = false, submitting = false, loginLost = false;
+  // Every answer of the server (a save's too) carries the clock and the state, so the page pings only after
+  // `idle_ping_ms` without hearing from it. A 503 (the server turning work away at the door when overloaded)
+  // names a Retry-After: nothing is sent before then, and the answers stay queued here.
+  var lastHeard = Date.now(), holdUntil = 0;
+  function held() { return Math.max(0, holdUntil - Date.now()); }
 
   // --- local store -----------------------------------------------------------------------------------
   function load() {
@@ -150,7 +155,14 @@
       headers: { "Content-Type": "application/json", "X-CSRFToken": csrf(), "Accept": "application/json" },
       body: body === undefined ? undefined : JSON.stringify(body)
     }).then(function (r) {
+      if (r.status === 503) {
+        var after = parseInt(r.headers.get("Retry-After") || "", 10);
+        after = isNaN(after) ? 5 : Math.min(Math.max(after, 1), 120);
+        holdUntil = Date.now() + after * 1000 * (1 + Math.random() * 0.5);  // spread the retries
+        return { _code: 503 };
+      }
       var json = (r.headers.get("Content-Type") || "").indexOf("application/json") >= 0;
+      if (json) { lastHeard = Date.now(); }
       if (r.type === "opaqueredirect" || r.status === 401 || r.status === 403 || (r.status >= 300 && r.status < 400) || (r.ok && !json)) {
         return { _code: 401 };
       }
@@ -239,6 +251,7 @@
     if (inflight || finished || submitting) { return Promise.resolve(); }
     var batch = pendingList();
     if (!batch.length) { return Promise.resolve(); }
+    if (held()) { clearTimeout(debounce); debounce = setTimeout(save, held()); return Promise.resolve(); }
     inflight = true;
     status("saving");
     return request("POST", cfg.save_url, { answers: batch }).then(function (body) {
@@ -253,6 +266,8 @@
         else { status("saved"); refusalNotice(""); }
       } else if (body._code === 409 && body.state && body.state !== "in_progress") {
         closed(body);
+      } else if (body._code === 503) {
+        status("pending"); clearTimeout(debounce); debounce = setTimeout(save, held());
       } else {
         status("error");
         if (body.error) { notice(body.error); }
@@ -269,9 +284,10 @@
     $("attempt-login").hidden = false;
   }
 
-  function ping() {
-    if (finished || submitting) { return; }
+  function ping(always) {
+    if (finished || submitting || held()) { return; }
     if (pendingList().length) { save(); return; }
+    if (!always && Date.now() - lastHeard < cfg.idle_ping_ms) { return; }
     request("GET", cfg.state_url).then(function (body) {
       if (body._code === 401) { lostLogin(); return; }
       if (body._code !== 200) { return; }
@@ -296,6 +312,7 @@
           window.location.assign(body.result_url || cfg.result_url);
           return;
         }
+        if (body._code === 503) { status("submitting"); setTimeout(send, held()); return; }
         submitting = false;
         if (body._code === 422) {  // not handed in: the valid answers are stored, the refused ones are shown
           syncClock(body);
@@ -413,10 +430,10 @@
   $("attempt-submit").addEventListener("click", askSubmit);
   $("attempt-confirm-no").addEventListener("click", function () { $("attempt-confirm").hidden = true; });
   $("attempt-confirm-yes").addEventListener("click", function () { $("attempt-confirm").hidden = true; submit(); });
-  window.addEventListener("online", function () { if (wantSubmit) { wantSubmit = false; submit(); } else { save(); ping(); } });
+  window.addEventListener("online", function () { if (wantSubmit) { wantSubmit = false; submit(); } else { save(); ping(true); } });
   window.addEventListener("offline", function () { status("offline"); });
   window.addEventListener("beforeunload", persist);
-  document.addEventListener("visibilitychange", function () { if (document.visibilityState === "visible") { ping(); } });
+  document.addEventListener("visibilitychange", function () { if (document.visibilityState === "visible") { ping(true); } });
 
   setMode(onePerPage);
   if (pendingList().length) { status("pending"); save(); } else { status("saved"); }

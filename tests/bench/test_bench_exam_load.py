@@ -146,3 +146,37 @@ def test_baseline_is_not_in_the_sites_urls(officer_client):
 
     with pytest.raises(NoReverseMatch):
         reverse("bench_baseline")
+
+
+def _run(**kw):
+    result = {
+        "n": 10,
+        "submitted_clients": 10,
+        "latency": {
+            "save": {"count": 5, "p50_ms": 40.0, "p95_ms": 120.0, "p99_ms": 150.0},
+            "start": {"count": 10, "p50_ms": 300.0, "p95_ms": 900.0, "p99_ms": 950.0},
+        },
+        "errors": {"warmup ClientOSError": 3},
+        "answers": {"missing": 0, "different": 0},
+        "cut_off_clients": 0,
+    }
+    result.update(kw)
+    return result
+
+
+def test_target_misses_names_each_missed_target_of_issue_16():
+    assert exam_load.target_misses(_run()) == []  # warm-up retries before the barrier do not count
+    slow = _run(latency={"save": {"count": 5, "p95_ms": 300.0}, "start": {"count": 10, "p95_ms": 3500.0}})
+    assert exam_load.target_misses(slow) == ["save p95 300.0 ms", "start p95 3500.0 ms"]
+    door = _run(errors={"save HTTP 503 at the door (Retry-After)": 2})
+    assert exam_load.target_misses(door) == ["2 failed tries"]
+    lost = _run(submitted_clients=9, answers={"missing": 1, "different": 0})
+    assert exam_load.target_misses(lost) == ["9 of 10 submitted", "1 missing, 0 different"]
+
+
+def test_capacity_row_shows_the_verdict():
+    row = exam_load.capacity_row(_run(target_misses=[], door_503={"save": 2}, load_average_after=[1.5, 1, 1]))
+    assert row.startswith("| 10 | 300 / 900 / 950 |") and "| 40 / 120 / 150 |" in row
+    assert row.endswith("| 2 | meets |")
+    missed = exam_load.capacity_row(_run(target_misses=["save p95 400 ms"]))
+    assert missed.endswith("| save p95 400 ms |")

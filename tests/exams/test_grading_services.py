@@ -77,7 +77,11 @@ def test_case_answers_wait_for_marking_and_the_attempt_stays_submitted(officer):
 
 def test_wrong_objective_answers_go_to_the_wrong_book_through_practice(officer, monkeypatch):
     calls = []
-    monkeypatch.setattr(grading_services, "wrong_book_record", lambda **kw: calls.append(kw))
+    monkeypatch.setattr(
+        grading_services,
+        "wrong_book_record_many",
+        lambda **kw: calls.extend({"question": q, "correct": c, "source": kw["source"]} for q, c in kw["answers"]),
+    )
     single, tf, case = f.question("single"), f.question("true_false"), f.question("case")
     exam = f.exam(f.fixed_paper([single, tf, case]), officers=[officer])
 

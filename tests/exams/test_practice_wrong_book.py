@@ -10,7 +10,7 @@ from django.db import connection, connections
 from django.utils import timezone
 
 from exams.models import WrongBookEntry
-from exams.services.practice import wrong_book_record
+from exams.services.practice import wrong_book_record, wrong_book_record_many
 from tests.exams import factories as xf
 from tests.factories import OfficerFactory, RoleCategoryFactory
 
@@ -139,3 +139,34 @@ def test_concurrent_right_answers_count_each_once():
     entry.refresh_from_db()
     assert entry.streak == 2
     assert entry.cleared_at is not None
+
+
+def _book(officer):
+    return sorted(
+        WrongBookEntry.objects.filter(officer=officer).values_list(
+            "question_id", "wrong_count", "streak", "last_wrong_at", "cleared_at", "source"
+        ),
+        key=lambda row: (row[0], row[4] is None, row[4]),
+    )
+
+
+def test_many_at_once_applies_the_same_rule_as_one_by_one(db):
+    """An exam's objective items (grading) in one call: every case of the rule, against the one-by-one book."""
+    role = RoleCategoryFactory()
+    one_by_one, at_once = OfficerFactory(role_category=role), OfficerFactory(role_category=role)
+    questions = [xf.question("single") for _ in range(6)]
+    for officer in (one_by_one, at_once):
+        _record(officer, questions[1], False, 0)  # open, streak 0
+        _record(officer, questions[2], False, 0)  # open, streak 1: the next right clears it
+        _record(officer, questions[2], True, 1)
+        _record(officer, questions[3], False, 0)  # cleared earlier: a wrong opens a new one
+        _record(officer, questions[3], True, 1)
+        _record(officer, questions[3], True, 2)
+    # q0 right without entry, q1 wrong again, q2 right (clears), q3 wrong (new entry), q4 wrong (new), q5 right
+    answers = list(zip(questions, [True, False, True, False, False, True], strict=True))
+    for question, correct in answers:
+        _record(one_by_one, question, correct, 10, source="exam")
+    wrong_book_record_many(officer=at_once, answers=answers, now=_at(10), source="exam")
+    expected = [row[1:] for row in _book(one_by_one)]
+    assert [row[1:] for row in _book(at_once)] == expected
+    assert len(expected) == 5  # q1 open, q2 cleared, q3 cleared + a new one open, q4 new open
