@@ -63,6 +63,8 @@ OFFICER = {
     "learning:officer_ledger": "my hours (or HR / my unit leader)",
     "certification:mine": "my certificate",
     "certification:mine_pdf": "my certificate record (PDF)",
+    "contest:join": "join a contest with its code (or the big screen's QR)",
+    "contest:play": "my seat's phone page (only after joining)",
 }
 
 STAFF = {
@@ -140,6 +142,17 @@ STAFF = {
     "certification:review_run": "hr",
     "certification:remind": "hr",
     "certification:import": "hr",
+    "contest:list": "training",
+    "contest:new": "training",
+    "contest:host": "training (the contest's host only)",
+    "contest:screen": "training (the contest's host only)",
+    "contest:qr": "training (the contest's host only)",
+    "contest:next": "training (the contest's host only)",
+    "contest:close": "training (the contest's host only)",
+    "contest:finish": "training (the contest's host only)",
+    "contest:results": "training or hr (the contest's host, HR)",
+    "contest:results_xlsx": "training or hr (the contest's host, HR)",
+    "contest:log": "training or hr (the contest's host, HR)",
 }
 
 # Whole trees governed by another permission system; their root is checked below.
