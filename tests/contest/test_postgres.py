@@ -47,7 +47,7 @@ def test_two_answers_from_one_officer_at_once_count_once(postgres_only):
         responses = (h.right(cq), h.wrong(cq))
         results, errors = run_together(
             *(
-                lambda r=r: services.answer_submit(
+                lambda r=r, attempt=attempt: services.answer_submit(
                     seat=Seat.objects.get(pk=seat.pk),
                     position=1,
                     response=r,
