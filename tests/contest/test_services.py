@@ -211,3 +211,16 @@ def test_the_log_is_append_only():
         entry.save()
     with pytest.raises(AppendOnlyError):
         LogEntry.objects.all().delete()
+
+
+def test_the_housekeeping_job_closes_and_reports():
+    from contest.jobs import close_overdue_rounds
+    from org.housekeeping import jobs
+
+    assert "contest_close_overdue" in {job.name for job in jobs()}
+    contest = h.contest(kinds=("single",), seconds_per_question=5, read_seconds=0)
+    cq = h.open_round(contest, now=dt.datetime.now(dt.UTC) - dt.timedelta(seconds=10))
+    assert close_overdue_rounds() == 1
+    cq.refresh_from_db()
+    assert cq.closed_at is not None
+    assert close_overdue_rounds() == 0
