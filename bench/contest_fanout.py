@@ -207,7 +207,7 @@ class Server:
                 "--http",
                 "httptools",
                 "--ws",
-                "websockets",
+                "websockets-sansio",
                 "--no-access-log",
                 "--backlog",
                 "4096",
