@@ -27,10 +27,15 @@ def asgi_server(settings, browser):
     """uvicorn serving config.asgi's application on a free port; its URL. Started after the browser fixture so
     DJANGO_ALLOW_ASYNC_UNSAFE is already set for the test thread."""
     import uvicorn
+    from django.db import connections
 
     from config.asgi import application
 
     settings.ALLOWED_HOSTS = ["127.0.0.1"]
+    # The server's threads close their connections after each request and consumer call (so PostgreSQL's test
+    # database can be flushed and dropped afterwards); CONN_MAX_AGE is read from this shared dict.
+    max_age = connections.settings["default"].get("CONN_MAX_AGE", 0)
+    connections.settings["default"]["CONN_MAX_AGE"] = 0
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -48,6 +53,7 @@ def asgi_server(settings, browser):
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(timeout=10)
+    connections.settings["default"]["CONN_MAX_AGE"] = max_age
 
 
 def _context(browser, base_url, viewport):
