@@ -15,7 +15,7 @@ import asyncio
 import json
 import secrets
 import time
-from collections import deque
+from collections import Counter, deque
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
@@ -28,6 +28,9 @@ MAX_FRAME_CHARS = 2048
 PINGS_AT_CONNECT = 3
 PING_SPACING_S = 0.3
 PING_EVERY_S = 5.0
+# A phone sends one answer per round (and once more after a reconnect); more frames than this for one round on one
+# connection are dropped unread, so a misbehaving client cannot flood the log.
+MAX_ANSWER_FRAMES_PER_ROUND = 3
 
 
 @database_sync_to_async
@@ -89,6 +92,7 @@ class PlayConsumer(AsyncJsonWebsocketConsumer):
             await self.channel_layer.group_add(group, self.channel_name)
         self.rtts: deque[float] = deque(maxlen=scoring.RTT_SAMPLES)
         self.pending: dict[str, float] = {}
+        self.answer_frames: Counter[int] = Counter()
         await self.accept()
         state = await _phone_state(seat)
         await self.send_json({**state, "now": fanout.now_ms()})
@@ -132,6 +136,9 @@ class PlayConsumer(AsyncJsonWebsocketConsumer):
             return
         position = message.get("position")
         if not isinstance(position, int) or isinstance(position, bool) or not 0 < position < 1000:
+            return
+        self.answer_frames[position] += 1
+        if self.answer_frames[position] > MAX_ANSWER_FRAMES_PER_ROUND:
             return
         grace = scoring.grace_ms(self.rtts)
         outcome = await _submit(self.seat, position, message.get("response"), received_at, grace, self.rtt_ms())

@@ -179,3 +179,27 @@ def test_reconnect_restores_the_seat_and_a_resent_answer_counts_once(setup):
 
     async_to_sync(scenario)()
     assert Answer.objects.filter(seat=seat).count() == 1
+
+
+def test_a_flood_of_answer_frames_is_dropped_after_a_few(setup):
+    contest, joined, _stranger, seat = setup
+    phone_h = _headers(joined.user)
+
+    async def scenario():
+        phone = _phone(contest, phone_h)
+        await phone.connect()
+        await _until(phone, "hello")
+        cq = await _open(contest)
+        await _until(phone, "question")
+        for _ in range(20):
+            await phone.send_json_to({"kind": "answer", "position": 1, "response": h.wrong(cq)})
+        acks = []
+        while not await phone.receive_nothing(timeout=1):
+            message = await phone.receive_json_from(timeout=5)
+            if message["kind"] == "ack":
+                acks.append(message)
+        assert len(acks) == 3 and acks[0]["accepted"] and all(a["duplicate"] for a in acks[1:])
+        await phone.disconnect()
+
+    async_to_sync(scenario)()
+    assert LogEntry.objects.filter(seat=seat, event__in=["accepted", "refused"]).count() == 1
