@@ -95,6 +95,11 @@ class Team(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def palette(self) -> int:
+        """The colour class of the team on the pages (eight team colours, then they repeat)."""
+        return self.colour % 8
+
 
 class Seat(models.Model):
     """An officer's place in a contest: the same row whenever the phone reconnects."""

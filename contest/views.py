@@ -9,6 +9,8 @@ render; after a host action commits, its websocket messages are sent (contest/fa
 
 from __future__ import annotations
 
+import io
+
 import segno
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -70,8 +72,9 @@ def contest_screen(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required("training")
 def contest_qr(request: HttpRequest, pk: int) -> HttpResponse:
     contest = access_hosted_contest(request.user, pk)
-    svg = segno.make(_join_url(request, contest), error="m").svg_inline(scale=8)
-    response = HttpResponse(svg, content_type="image/svg+xml")
+    buffer = io.BytesIO()  # a standalone SVG (with its namespace): the page loads it as an <img>
+    segno.make(_join_url(request, contest), error="m").save(buffer, kind="svg", scale=8, border=2)
+    response = HttpResponse(buffer.getvalue(), content_type="image/svg+xml")
     response["Cache-Control"] = "no-store"
     return response
 

@@ -47,7 +47,7 @@
     if ($("screen-lobby")) { $("screen-lobby").hidden = true; $("screen-round").hidden = false; }
     $("round-label").textContent = w.question + " " + r.position + " / " + r.total + " " + w.qsuffix;
     var box = empty($("question-box"));
-    box.className = box.className.replace(" muted", "");
+    box.classList.remove("muted");
     box.appendChild(C.el("div", "q-kind", w[r.question.kind] || ""));
     box.appendChild(C.el("div", "q-stem", r.question.stem));
     var list = C.el("ol", "q-options");
@@ -55,6 +55,7 @@
       .forEach(function (o) { var li = C.el("li", ""); li.appendChild(C.el("b", "", o.label + ". ")); li.appendChild(document.createTextNode(o.text)); list.appendChild(li); });
     box.appendChild(list);
     empty($("result-box"));
+    if ($("screen-round")) $("screen-round").classList.remove("has-result");
     if (tickTimer) clearInterval(tickTimer);
     tickTimer = setInterval(tick, 200);
     tick();
@@ -85,6 +86,7 @@
     if (closeTimer) clearTimeout(closeTimer);
     if (tickTimer) { clearInterval(tickTimer); tickTimer = null; }
     $("countdown").textContent = w.closed;
+    if ($("screen-round")) $("screen-round").classList.add("has-result");
     var box = empty($("result-box"));
     box.appendChild(C.el("div", "r-key", w.key + r.key_text));
     var most = Math.max.apply(null, r.distribution.map(function (d) { return d.count; }).concat([1]));
@@ -106,6 +108,7 @@
     var ol = C.el("ol", "");
     r.top.forEach(function (t) {
       var li = C.el("li", "colour-" + (t.colour % 8));
+      li.appendChild(C.el("span", "t-rank", t.rank));
       li.appendChild(C.el("span", "t-name", t.name));
       li.appendChild(C.el("span", "t-team", t.team));
       li.appendChild(C.el("span", "t-score", t.score));
@@ -116,8 +119,9 @@
     var teams = C.el("div", "r-teams");
     teams.appendChild(C.el("h3", "", w.teams + "(" + w.mean + ")"));
     var tl = C.el("ol", "");
-    r.teams.forEach(function (t) {
+    r.teams.forEach(function (t, i) {
       var li = C.el("li", "colour-" + (t.colour % 8));
+      li.appendChild(C.el("span", "t-rank", i + 1));
       li.appendChild(C.el("span", "t-name", t.name));
       li.appendChild(C.el("span", "t-score", t.score));
       tl.appendChild(li);

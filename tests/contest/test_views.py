@@ -45,6 +45,12 @@ def test_host_pages_open_for_the_host_only(client, world):
             assert client.get(url).status_code == status, (name, user)
 
 
+def test_the_qr_is_a_standalone_svg_of_the_join_link(client, world):
+    client.force_login(world.host)
+    response = client.get(reverse("contest:qr", args=[world.contest.pk]))
+    assert response["Content-Type"] == "image/svg+xml" and b'xmlns="http://www.w3.org/2000/svg"' in response.content
+
+
 def test_results_and_log_for_the_host_and_hr(client, world):
     for name in RECORD_PAGES:
         url = reverse(name, args=[world.contest.pk])
