@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from exams import selectors as exam_selectors
+from learning import selectors as learning_selectors
 
 from .models import Contest
 from .services import DrawRule
@@ -36,9 +37,20 @@ class ContestForm(forms.Form):
         label=_("连对奖励(每连对一题加分,最多加五次)"), min_value=0, max_value=1000, initial=0
     )
     top_n = forms.IntegerField(label=_("排行榜显示人数"), min_value=1, max_value=20, initial=5)
+    credit_hours = forms.DecimalField(
+        label=_("参赛学时"),
+        required=False,
+        min_value=0,
+        max_value=8,
+        decimal_places=1,
+        initial=0,
+        help_text=_("竞赛结束时,给每位至少作答一题的参赛人员记入学时(每人一次);0 表示不记学时。"),
+    )
+    credit_category = forms.ChoiceField(label=_("学时类别"), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["credit_category"].choices = [("", "—")] + list(learning_selectors.categories().items())
         self.fields["category"].choices = [("", _("全部分类"))] + [
             (c.pk, f"{c.full_path}({n})") for c, n in exam_selectors.category_tree()
         ]
@@ -56,6 +68,9 @@ class ContestForm(forms.Form):
             if data["floor_points"] > data["max_points"]:
                 self.add_error("floor_points", _("保底分不能高于满分。"))
         return data
+
+    def clean_credit_hours(self):
+        return self.cleaned_data["credit_hours"] or 0
 
     def service_kwargs(self) -> dict:
         data = self.cleaned_data
@@ -78,6 +93,8 @@ class ContestForm(forms.Form):
                     "floor_points",
                     "streak_bonus",
                     "top_n",
+                    "credit_hours",
+                    "credit_category",
                 )
             },
         }

@@ -41,6 +41,10 @@ class Contest(models.Model):
     floor_points = models.PositiveSmallIntegerField(_("保底分"), default=50)
     streak_bonus = models.PositiveSmallIntegerField(_("连对奖励(每连对一题)"), default=0)
     top_n = models.PositiveSmallIntegerField(_("排行榜显示人数"), default=5)
+    # Optional: study hours for every officer who answered at least once, granted through the ledger when the
+    # contest finishes (exactly once: learning.services.credit_grant).
+    credit_hours = models.DecimalField(_("参赛学时"), max_digits=4, decimal_places=1, default=0)
+    credit_category = models.CharField(_("学时类别"), max_length=40, blank=True)
     current_position = models.PositiveSmallIntegerField(_("当前题号"), default=0)  # 0: no question shown yet
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)

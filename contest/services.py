@@ -11,6 +11,7 @@ import datetime as dt
 import random
 import secrets
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -18,6 +19,8 @@ from django.utils.translation import gettext as _
 
 from exams import grading
 from exams import selectors as exam_selectors
+from learning import selectors as learning_selectors
+from learning import services as learning_services
 from org.access import require
 from org.models import Officer, Unit, User
 from org.services import audit_record
@@ -99,6 +102,8 @@ def contest_create(
     floor_points: int = 50,
     streak_bonus: int = 0,
     top_n: int = 5,
+    credit_hours: Decimal | int = 0,
+    credit_category: str = "",
 ) -> Contest:
     """A contest in the lobby with its rounds: the given bank questions in order, or drawn by the rules."""
     require(actor, "training")
@@ -109,6 +114,11 @@ def contest_create(
         raise ContestError(_("保底分不能高于满分。"))
     if not 5 <= seconds_per_question <= 300 or not 0 <= read_seconds <= 60:
         raise ContestError(_("每题作答时间须在 5–300 秒之间,读题时间须在 0–60 秒之间。"))
+    credit_hours = Decimal(str(credit_hours or 0))
+    if credit_hours < 0 or credit_hours > 8:
+        raise ContestError(_("参赛学时须在 0–8 小时之间。"))
+    if credit_hours and credit_category not in learning_selectors.categories():
+        raise ContestError(_("请选择参赛学时的类别。"))
     if question_ids:
         ids = list(dict.fromkeys(question_ids))
         eligible = set(_eligible_questions().filter(pk__in=ids).values_list("pk", flat=True))
@@ -135,6 +145,8 @@ def contest_create(
         floor_points=floor_points,
         streak_bonus=streak_bonus,
         top_n=top_n,
+        credit_hours=credit_hours,
+        credit_category=credit_category if credit_hours else "",
     )
     ContestQuestion.objects.bulk_create(
         ContestQuestion(contest=contest, position=i, question_id=pk) for i, pk in enumerate(ids, start=1)
@@ -457,5 +469,30 @@ def contest_finish(*, contest: Contest, actor: User) -> Contest:
     contest.finished_at = now
     contest.save(update_fields=["status", "finished_at"])
     LogEntry.objects.create(contest=contest, event=LogEntry.Event.FINISHED, at=now)
-    audit_record(actor=actor, action="contest.finish", target=contest, data={"seats": contest.seats.count()})
+    granted = _credit_participants(contest=contest, actor=actor)
+    audit_record(
+        actor=actor, action="contest.finish", target=contest, data={"seats": contest.seats.count(), "credited": granted}
+    )
     return contest
+
+
+def _credit_participants(*, contest: Contest, actor: User) -> int:
+    """Study hours for every officer who answered at least once (the ledger grants each exactly once)."""
+    if not contest.credit_hours:
+        return 0
+    seats = Seat.objects.filter(contest=contest, answers__isnull=False).distinct().select_related("officer")
+    year = timezone.localdate().year
+    granted = 0
+    for seat in seats:
+        _entry, created = learning_services.credit_grant(
+            officer=seat.officer,
+            year=year,
+            category=contest.credit_category,
+            hours=contest.credit_hours,
+            source_kind="offline",
+            source_id=f"contest-{contest.pk}",
+            actor=actor,
+            reason=_("知识竞赛:%(title)s") % {"title": contest.title},
+        )
+        granted += int(created)
+    return granted

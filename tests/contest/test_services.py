@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -224,3 +225,24 @@ def test_the_housekeeping_job_closes_and_reports():
     cq.refresh_from_db()
     assert cq.closed_at is not None
     assert close_overdue_rounds() == 0
+
+
+def test_finishing_credits_study_hours_to_participants_exactly_once():
+    from learning import selectors as learning_selectors
+    from learning.models import CreditEntry
+
+    category = next(iter(learning_selectors.categories()))
+    with pytest.raises(ContestError):
+        h.contest(kinds=("single",), credit_hours=2)  # hours without a category
+    contest = h.contest(kinds=("single",), credit_hours=Decimal("1.5"), credit_category=category)
+    answered, idle = (services.contest_join(contest=contest, officer=h.officer())[0] for _ in range(2))
+    cq = h.open_round(contest)
+    _submit(answered, cq, h.wrong(cq), h.after_open(cq, 100))  # taking part is enough, right or wrong
+    services.question_close(contest=contest, actor=contest.host, now=h.after_due(cq))
+    services.contest_finish(contest=contest, actor=contest.host)
+    services.contest_finish(contest=contest, actor=contest.host)  # a second click: nothing more
+    entries = CreditEntry.objects.filter(source_id=f"contest-{contest.pk}")
+    assert [(e.officer_id, e.hours, e.category_id) for e in entries] == [
+        (answered.officer_id, Decimal("1.50"), category)
+    ]
+    assert idle.officer_id not in set(entries.values_list("officer_id", flat=True))
