@@ -69,6 +69,8 @@ OFFICER = {
     "mentorship:evaluate": "evaluate my mentor or mentee (access_pair_member)",
     "mentorship:checkin_confirm": "the mentor confirms (access_pair_member; the service checks the side)",
     "mentorship:goal_mark": "mark a goal of my pair (access_pair_member)",
+    "contest:join": "join a contest with its code (or the big screen's QR)",
+    "contest:play": "my seat's phone page (only after joining)",
 }
 
 STAFF = {
@@ -165,6 +167,17 @@ STAFF = {
     "mentorship:board": "hr_pages",
     "mentorship:outcomes": "hr_pages",
     "mentorship:export": "hr_pages",
+    "contest:list": "training",
+    "contest:new": "training",
+    "contest:host": "training (the contest's host only)",
+    "contest:screen": "training (the contest's host only)",
+    "contest:qr": "training (the contest's host only)",
+    "contest:next": "training (the contest's host only)",
+    "contest:close": "training (the contest's host only)",
+    "contest:finish": "training (the contest's host only)",
+    "contest:results": "training or hr (the contest's host, HR)",
+    "contest:results_xlsx": "training or hr (the contest's host, HR)",
+    "contest:log": "training or hr (the contest's host, HR)",
 }
 
 # Whole trees governed by another permission system; their root is checked below.
