@@ -6,10 +6,33 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
+import secrets
+import statistics
+import string
 import subprocess
 import time
 
 PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+
+
+# The columns the database benchmarks COPY into exams_attempt (their rows are built in this order).
+ATTEMPT_COLUMNS = [
+    "exam_id",
+    "officer_id",
+    "number",
+    "is_makeup",
+    "state",
+    "seed",
+    "started_at",
+    "deadline",
+    "extended_minutes",
+    "submitted_at",
+    "finished_by",
+    "max_score",
+    "score",
+    "passed",
+    "graded_at",
+]
 
 
 def admin_sql(sql: str) -> None:
@@ -20,8 +43,33 @@ def admin_sql(sql: str) -> None:
 
 
 def pct(values: list[float], p: float) -> float:
-    values = sorted(values)
-    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+    """Nearest-rank percentile (p in 0..100) of a non-empty list."""
+    ordered = sorted(values)
+    if not ordered:
+        raise ValueError("no values")
+    rank = max(1, -(-len(ordered) * p // 100))  # ceil(n * p / 100), at least 1
+    return ordered[int(rank) - 1]
+
+
+def summarize(values: list[float]) -> dict:
+    """Latencies in seconds → count and p50/p95/p99/max/mean in milliseconds (the load generators' summary)."""
+    if not values:
+        return {"count": 0}
+    ms = [v * 1000 for v in values]
+    return {
+        "count": len(ms),
+        "p50_ms": round(pct(ms, 50), 1),
+        "p95_ms": round(pct(ms, 95), 1),
+        "p99_ms": round(pct(ms, 99), 1),
+        "max_ms": round(max(ms), 1),
+        "mean_ms": round(statistics.fmean(ms), 1),
+    }
+
+
+def csrf_secret() -> str:
+    """A token in Django's format (32 ASCII letters/digits): the cookie and the X-CSRFToken header carry it."""
+    alphabet = string.ascii_letters + string.digits
+    return "".join(secrets.choice(alphabet) for _ in range(32))
 
 
 def timed(fn, repeat: int) -> list[float]:

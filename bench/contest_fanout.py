@@ -32,8 +32,6 @@ import os
 import random
 import resource
 import secrets
-import statistics
-import string
 import subprocess
 import sys
 import time
@@ -43,35 +41,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 RESULTS = ROOT / "bench" / "results"
+from bench.common import csrf_secret, summarize  # noqa: E402  (after the path)
+
 HOST, PORT = "127.0.0.1", int(os.environ.get("BENCH_PORT", "8766"))
 BASE = f"http://{HOST}:{PORT}"
 DB_NAME = "zfxt_bench_contest"
 SQUADS = [f"执法{n}中队" for n in "一二三四五六七八九十"]
-
-
-def pct(values: list[float], p: float) -> float:
-    """Nearest-rank percentile (p in 0..100) of a non-empty list."""
-    ordered = sorted(values)
-    rank = max(1, -(-len(ordered) * p // 100))
-    return ordered[int(rank) - 1]
-
-
-def summary_ms(values: list[float]) -> dict:
-    if not values:
-        return {"count": 0}
-    ms = [v * 1000 for v in values]
-    return {
-        "count": len(ms),
-        "p50_ms": round(pct(ms, 50), 1),
-        "p95_ms": round(pct(ms, 95), 1),
-        "max_ms": round(max(ms), 1),
-        "mean_ms": round(statistics.fmean(ms), 1),
-    }
-
-
-def csrf_secret() -> str:
-    alphabet = string.ascii_letters + string.digits
-    return "".join(secrets.choice(alphabet) for _ in range(32))
 
 
 # --------------------------------------------------------------------------- seeding (sync, Django)
@@ -391,9 +366,9 @@ async def drive(seeded: dict, questions: int, batch: int, rng: random.Random) ->
         "connect_s": round(connect_s, 1),
         "connected": connected,
         "phone_errors": [e for p in phones for e in p.errors][:10],
-        "close_to_each_result": summary_ms(deliveries),
-        "close_to_last_result_per_round": summary_ms(per_round_last),
-        "close_request": summary_ms(close_request),
+        "close_to_each_result": summarize(deliveries),
+        "close_to_last_result_per_round": summarize(per_round_last),
+        "close_request": summarize(close_request),
         "answers_sent": sum(len(p.sent) for p in phones),
         "acks_accepted": len(acked),
         "acks_refused": sum(len(p.refused) for p in phones),

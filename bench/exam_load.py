@@ -45,7 +45,6 @@ import resource
 import secrets
 import signal
 import statistics
-import string
 import subprocess
 import sys
 import time
@@ -64,6 +63,8 @@ PREFIX = "BZ"  # employee numbers of the seeded officers: BZ00001 ...
 BUREAU = "基准区城管局"
 PAPER_TITLE = "基准卷:2026年度学法考试(20题)"
 
+from bench.common import csrf_secret, pct, summarize  # noqa: E402, F401  (after the path; tests use them from here)
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.bench")
 
 
@@ -74,35 +75,6 @@ def django_setup() -> None:
 
 
 # --------------------------------------------------------------------------- pure helpers (tested)
-
-
-def pct(values: list[float], p: float) -> float:
-    """Nearest-rank percentile (p in 0..100) of a non-empty list."""
-    ordered = sorted(values)
-    if not ordered:
-        raise ValueError("no values")
-    rank = max(1, -(-len(ordered) * p // 100))  # ceil(n * p / 100), at least 1
-    return ordered[int(rank) - 1]
-
-
-def summarize(values: list[float]) -> dict:
-    if not values:
-        return {"count": 0}
-    ms = [v * 1000 for v in values]
-    return {
-        "count": len(ms),
-        "p50_ms": round(pct(ms, 50), 1),
-        "p95_ms": round(pct(ms, 95), 1),
-        "p99_ms": round(pct(ms, 99), 1),
-        "max_ms": round(max(ms), 1),
-        "mean_ms": round(statistics.fmean(ms), 1),
-    }
-
-
-def csrf_secret() -> str:
-    """A token in Django's format (32 ASCII letters/digits): the cookie and the X-CSRFToken header carry it."""
-    alphabet = string.ascii_letters + string.digits
-    return "".join(secrets.choice(alphabet) for _ in range(32))
 
 
 def attempt_id_from(location: str) -> int | None:

@@ -26,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import PG, copy_officers, copy_text, pct, throwaway_database, timed, uptime  # noqa: E402
+from bench.common import ATTEMPT_COLUMNS, PG, copy_officers, copy_text, pct, throwaway_database, timed, uptime  # noqa: E402
 
 DB_NAME = f"zfxt_bench_reports_{uuid.uuid4().hex[:8]}"
 YEAR = 2025
@@ -160,23 +160,7 @@ def load(*, officer_count: int, row_count: int, attempt_count: int, session_coun
         copy_text(
             raw,
             "exams_attempt",
-            [
-                "exam_id",
-                "officer_id",
-                "number",
-                "is_makeup",
-                "state",
-                "seed",
-                "started_at",
-                "deadline",
-                "extended_minutes",
-                "submitted_at",
-                "finished_by",
-                "max_score",
-                "score",
-                "passed",
-                "graded_at",
-            ],
+            ATTEMPT_COLUMNS,
             attempts(),
         )
 
