@@ -4,15 +4,15 @@ the test-flush setting is on), and two HR users confirming the same review run a
 from __future__ import annotations
 
 import datetime as dt
-import threading
 
 import pytest
-from django.db import DatabaseError, connection, connections, transaction
+from django.db import DatabaseError, connection, transaction
 
 from certification import services
 from certification.models import CertificateEvent
 from org.models import User
 from tests.certification import factories as f
+from tests.concurrency import run_together
 from tests.factories import OfficerFactory, grant, unit
 
 # serialized_rollback: the flush between transactional tests empties the rows migrations seeded (role and credit
@@ -20,27 +20,6 @@ from tests.factories import OfficerFactory, grant, unit
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 TODAY = dt.date(2026, 11, 15)
-
-
-def run_together(*calls):
-    barrier = threading.Barrier(len(calls))
-    results, errors = [], []
-
-    def worker(call):
-        try:
-            barrier.wait()
-            results.append(call())
-        except Exception as exc:  # reported by the test
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker, args=(call,)) for call in calls]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results, errors
 
 
 def test_database_refuses_update_delete_and_truncate_of_events(postgres_only):

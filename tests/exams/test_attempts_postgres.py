@@ -5,10 +5,8 @@ graded attempt."""
 from __future__ import annotations
 
 import datetime as dt
-import threading
 
 import pytest
-from django.db import connections
 from django.utils import timezone
 
 from exams.models import Attempt, AttemptItem
@@ -22,32 +20,11 @@ from exams.services.attempts import (
     attempts_sweep_overdue,
 )
 from org.models import AuditEntry
+from tests.concurrency import run_together
 from tests.exams import factories as f
 from tests.factories import OfficerFactory, RoleCategoryFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def run_together(*calls):
-    """Start every call at once (a barrier), each in its own thread and database connection."""
-    barrier = threading.Barrier(len(calls))
-    results, errors = [], []
-
-    def worker(call):
-        try:
-            barrier.wait()
-            results.append(call())
-        except Exception as exc:  # reported below
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker, args=(call,)) for call in calls]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results, errors
 
 
 def _exam(officers, **kw):

@@ -2,39 +2,22 @@
 must leave it settled (not stuck in SUBMITTED because each saw the other's answer still open), with the credit
 written once."""
 
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from exams.models import Attempt, MarkingTask
 from exams.services import grading as grading_services
 from learning.models import CreditEntry
 from org.models import RoleGrant
+from tests.concurrency import run_together
 from tests.exams import factories as f
 from tests.factories import OfficerFactory, RoleCategoryFactory, UserFactory, grant
 
 
 def _race(calls):
-    barrier = threading.Barrier(len(calls))
-    errors = []
-
-    def worker(call):
-        try:
-            barrier.wait()
-            call()
-        except Exception as exc:  # pragma: no cover - reported below
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker, args=(c,)) for c in calls]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return errors
+    return run_together(*calls)[1]
 
 
 @pytest.mark.postgres
