@@ -6,6 +6,8 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 BENCH ?=
+# Test processes (pytest-xdist): one per core of the 2-core machines this runs on; TEST_WORKERS=0 runs in one process.
+TEST_WORKERS ?= 2
 # Addresses of reverse proxies whose X-Forwarded-For/-Proto uvicorn may believe (e.g. TRUSTED_PROXIES=10.0.0.5).
 # Empty (the default): uvicorn ignores those headers, so nobody can fake their address past the per-IP login limit.
 TRUSTED_PROXIES ?=
@@ -69,7 +71,7 @@ test: install
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/python manage.py makemigrations --check --dry-run -v0 --settings=config.settings.test
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS)
 
 bench: install
 	$(BIN)/python -m bench $(BENCH)

@@ -15,7 +15,21 @@ WHITENOISE_USE_FINDERS = True
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 if REDIS_URL:  # noqa: F405
+    import os
+    import re
     import uuid
+
+    # pytest-xdist: each worker gets its own Redis database (the tests' cache.clear() is a FLUSHDB, and the channel
+    # layer's groups live there too), numbered up from the one REDIS_URL names: gw0 → n, gw1 → n + 1, ...
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if worker.startswith("gw"):
+        match = re.match(r"^(.*/)(\d+)$", REDIS_URL)  # noqa: F405
+        base, number = (match.group(1), int(match.group(2))) if match else (REDIS_URL.rstrip("/") + "/", 0)  # noqa: F405
+        REDIS_URL = f"{base}{(number + int(worker[2:])) % 16}"
+        CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+        CHANNEL_LAYERS = {
+            "default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}
+        }
 
     # Keys of one run never meet another's (rate-limit counters live in the cache).
     CACHES["default"]["KEY_PREFIX"] = f"test-{uuid.uuid4().hex[:8]}"  # noqa: F405

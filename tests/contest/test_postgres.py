@@ -13,7 +13,7 @@ from tests.concurrency import run_together
 
 from . import helpers as h
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
 def test_two_answers_from_one_officer_at_once_count_once(postgres_only):
