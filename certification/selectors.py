@@ -440,7 +440,7 @@ def status_frame(
     last_passed = frame["last_passed"]
     if cycle is None:
         choices.append((all_rows, Status.VALID))
-        valid_when_valid = last_passed.fillna(frame["issue_year"])
+        valid_when_valid = last_passed.where(last_passed.notna(), frame["issue_year"].astype("float64"))
     else:
         year = cycle.year
 
