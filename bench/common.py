@@ -34,6 +34,19 @@ ATTEMPT_COLUMNS = [
     "graded_at",
 ]
 
+# ... and into certification_certificate.
+CERTIFICATE_COLUMNS = [
+    "officer_id",
+    "number",
+    "issuing_authority",
+    "issued_on",
+    "valid_until",
+    "enforcement_category",
+    "enforcement_area",
+    "verify_token",
+    "created_at",
+]
+
 
 def admin_sql(sql: str) -> None:
     import psycopg

@@ -26,7 +26,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import ATTEMPT_COLUMNS, PG, copy_officers, copy_text, pct, throwaway_database, timed, uptime  # noqa: E402
+from bench.common import (  # noqa: E402
+    ATTEMPT_COLUMNS,
+    CERTIFICATE_COLUMNS,
+    PG,
+    copy_officers,
+    copy_text,
+    pct,
+    throwaway_database,
+    timed,
+    uptime,
+)
 
 DB_NAME = f"zfxt_bench_reports_{uuid.uuid4().hex[:8]}"
 YEAR = 2025
@@ -227,17 +237,7 @@ def load(*, officer_count: int, row_count: int, attempt_count: int, session_coun
         copy_text(
             raw,
             "certification_certificate",
-            [
-                "officer_id",
-                "number",
-                "issuing_authority",
-                "issued_on",
-                "valid_until",
-                "enforcement_category",
-                "enforcement_area",
-                "verify_token",
-                "created_at",
-            ],
+            CERTIFICATE_COLUMNS,
             certificates(),
         )
         raw.execute("SELECT id, issued_on FROM certification_certificate ORDER BY id")
