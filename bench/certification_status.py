@@ -34,6 +34,7 @@ sys.path.insert(0, str(ROOT))
 from bench.common import (  # noqa: E402  (after the path)
     ATTEMPT_COLUMNS,
     CERTIFICATE_COLUMNS,
+    EVENT_COLUMNS,
     PG,
     copy_officers,
     copy_text,
@@ -224,18 +225,7 @@ def load(officer_count: int, row_count: int) -> dict:
         copy_text(
             raw,
             "certification_certificateevent",
-            [
-                "certificate_id",
-                "kind",
-                "year",
-                "seq",
-                "effective_on",
-                "ends_on",
-                "reason",
-                "voids_id",
-                "evidence",
-                "created_at",
-            ],
+            EVENT_COLUMNS,
             events(),
         )
         raw.execute("SELECT id FROM org_user ORDER BY id LIMIT 1")

@@ -47,6 +47,20 @@ CERTIFICATE_COLUMNS = [
     "created_at",
 ]
 
+# ... and into certification_certificateevent.
+EVENT_COLUMNS = [
+    "certificate_id",
+    "kind",
+    "year",
+    "seq",
+    "effective_on",
+    "ends_on",
+    "reason",
+    "voids_id",
+    "evidence",
+    "created_at",
+]
+
 
 def admin_sql(sql: str) -> None:
     import psycopg

@@ -29,6 +29,7 @@ sys.path.insert(0, str(ROOT))
 from bench.common import (  # noqa: E402
     ATTEMPT_COLUMNS,
     CERTIFICATE_COLUMNS,
+    EVENT_COLUMNS,
     PG,
     copy_officers,
     copy_text,
@@ -253,18 +254,7 @@ def load(*, officer_count: int, row_count: int, attempt_count: int, session_coun
         copy_text(
             raw,
             "certification_certificateevent",
-            [
-                "certificate_id",
-                "kind",
-                "year",
-                "seq",
-                "effective_on",
-                "ends_on",
-                "reason",
-                "voids_id",
-                "evidence",
-                "created_at",
-            ],
+            EVENT_COLUMNS,
             events(),
         )
         raw.execute("SET session_replication_role = DEFAULT")
