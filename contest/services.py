@@ -22,6 +22,7 @@ from exams import selectors as exam_selectors
 from learning import selectors as learning_selectors
 from learning import services as learning_services
 from org.access import require
+from org.bulk import int_rows_update
 from org.models import Officer, Unit, User
 from org.services import audit_record
 
@@ -422,11 +423,11 @@ def question_close(
     seats.sort(key=lambda s: (-s.score, s.correct_ms, s.pk))
     for seat, rank in zip(seats, scoring.competition_ranks([(s.score, s.correct_ms) for s in seats]), strict=True):
         seat.rank = rank
-    Seat.objects.bulk_update(
-        seats, ["score", "streak", "best_streak", "correct_count", "correct_ms", "rank"], batch_size=500
+    seat_fields = ["score", "streak", "best_streak", "correct_count", "correct_ms", "rank"]
+    int_rows_update(
+        model=Seat, fields=seat_fields, rows=[(s.pk, *(getattr(s, name) for name in seat_fields)) for s in seats]
     )
-    if bonused:
-        Answer.objects.bulk_update(bonused, ["bonus"], batch_size=500)
+    int_rows_update(model=Answer, fields=["bonus"], rows=[(a.pk, a.bonus) for a in bonused])
     cq.closed_at = now
     cq.save(update_fields=["closed_at"])
     LogEntry.objects.create(contest=contest, event=LogEntry.Event.CLOSED, position=cq.position, at=now)

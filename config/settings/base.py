@@ -122,10 +122,25 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # 0 = no limit (development); production sets it (docs/PERFORMANCE.md, exam day).
 ASGI_MAX_INFLIGHT = env.int("ASGI_MAX_INFLIGHT", default=0)
 
+# Every consumer of one ASGI process reads from ONE Redis key (channels_redis's process-local channels), and the
+# layer's capacity bounds that key, not each phone: at the default 100, a contest's per-seat results to a few
+# hundred phones on one worker were silently dropped. Room for every seat of a city-wide contest, several over.
+CHANNEL_CAPACITY = env.int("CHANNEL_CAPACITY", default=20_000)
+
+
+def redis_channel_layers(url: str) -> dict:
+    return {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [url], "capacity": CHANNEL_CAPACITY},
+        }
+    }
+
+
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}}
+    CHANNEL_LAYERS = redis_channel_layers(REDIS_URL)
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     # Sessions are read from Redis and written through to the database: one query less on every request
     # (exam day is every officer saving at once), and a Redis restart logs nobody out.

@@ -43,7 +43,7 @@ CACHES = {
         "KEY_PREFIX": "bench",
     }
 }
-CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}}
+CHANNEL_LAYERS = redis_channel_layers(REDIS_URL)  # noqa: F405
 # As production with Redis (base.py): sessions read from Redis, written through to the database.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

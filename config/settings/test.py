@@ -27,9 +27,7 @@ if REDIS_URL:  # noqa: F405
         base, number = (match.group(1), int(match.group(2))) if match else (REDIS_URL.rstrip("/") + "/", 0)  # noqa: F405
         REDIS_URL = f"{base}{(number + int(worker[2:])) % 16}"
         CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
-        CHANNEL_LAYERS = {
-            "default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}
-        }
+        CHANNEL_LAYERS = redis_channel_layers(REDIS_URL)  # noqa: F405
 
     # Keys of one run never meet another's (rate-limit counters live in the cache).
     CACHES["default"]["KEY_PREFIX"] = f"test-{uuid.uuid4().hex[:8]}"  # noqa: F405
