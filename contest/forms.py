@@ -37,6 +37,12 @@ class ContestForm(forms.Form):
         label=_("连对奖励(每连对一题加分,最多加五次)"), min_value=0, max_value=1000, initial=0
     )
     top_n = forms.IntegerField(label=_("排行榜显示人数"), min_value=1, max_value=20, initial=5)
+    team_by = forms.ChoiceField(
+        label=_("分队方式"),
+        choices=Contest.TeamBy.choices,
+        initial=Contest.TeamBy.SQUAD,
+        help_text=_("团体成绩取队员平均分,队伍人数多少不影响名次。"),
+    )
     credit_hours = forms.DecimalField(
         label=_("参赛学时"),
         required=False,
@@ -93,6 +99,7 @@ class ContestForm(forms.Form):
                     "floor_points",
                     "streak_bonus",
                     "top_n",
+                    "team_by",
                     "credit_hours",
                     "credit_category",
                 )

@@ -24,6 +24,11 @@ class Contest(models.Model):
         RUNNING = "running", _("进行中")
         FINISHED = "finished", _("已结束")
 
+    class TeamBy(models.TextChoices):
+        SQUAD = "squad", _("按中队")
+        TOP = "top", _("按局属一级单位(大队、科室)")
+        UNIT = "unit", _("按所在单位(分队、小组)")
+
     class Scoring(models.TextChoices):
         FIXED = "fixed", _("答对得固定分")
         LINEAR = "linear", _("按用时递减(不低于保底分)")
@@ -41,6 +46,7 @@ class Contest(models.Model):
     floor_points = models.PositiveSmallIntegerField(_("保底分"), default=50)
     streak_bonus = models.PositiveSmallIntegerField(_("连对奖励(每连对一题)"), default=0)
     top_n = models.PositiveSmallIntegerField(_("排行榜显示人数"), default=5)
+    team_by = models.CharField(_("分队方式"), max_length=8, choices=TeamBy.choices, default=TeamBy.SQUAD)
     # Optional: study hours for every officer who answered at least once, granted through the ledger when the
     # contest finishes (exactly once: learning.services.credit_grant).
     credit_hours = models.DecimalField(_("参赛学时"), max_digits=4, decimal_places=1, default=0)

@@ -56,8 +56,9 @@ def _new_code() -> str:
     raise ContestError(_("无法生成加入码,请重试。"))
 
 
-def _eligible_questions(*, kind: str = "", category=None):
-    # Confidential (exam-only) questions never reach a hall full of phones.
+def eligible_questions(*, kind: str = "", category=None):
+    """Bank questions a contest may use: active, of a kind a phone answers in seconds, never confidential
+    (exam-only questions never reach a hall full of phones)."""
     questions = exam_selectors.question_list(kind=kind, status="active", category=category).filter(exam_only=False)
     return questions.filter(kind__in=KINDS) if not kind else questions
 
@@ -73,7 +74,7 @@ def _draw(rules: list[DrawRule]) -> list[int]:
             raise ContestError(_("所选分类不存在。"))
         pool = [
             pk
-            for pk in _eligible_questions(kind=rule.kind, category=category).values_list("pk", flat=True)
+            for pk in eligible_questions(kind=rule.kind, category=category).values_list("pk", flat=True)
             if pk not in chosen
         ]
         if len(pool) < rule.count:
@@ -103,6 +104,7 @@ def contest_create(
     floor_points: int = 50,
     streak_bonus: int = 0,
     top_n: int = 5,
+    team_by: str = Contest.TeamBy.SQUAD,
     credit_hours: Decimal | int = 0,
     credit_category: str = "",
 ) -> Contest:
@@ -115,6 +117,8 @@ def contest_create(
         raise ContestError(_("保底分不能高于满分。"))
     if not 5 <= seconds_per_question <= 300 or not 0 <= read_seconds <= 60:
         raise ContestError(_("每题作答时间须在 5–300 秒之间,读题时间须在 0–60 秒之间。"))
+    if team_by not in Contest.TeamBy.values:
+        raise ContestError(_("请选择分队方式。"))
     credit_hours = Decimal(str(credit_hours or 0))
     if credit_hours < 0 or credit_hours > 8:
         raise ContestError(_("参赛学时须在 0–8 小时之间。"))
@@ -122,7 +126,7 @@ def contest_create(
         raise ContestError(_("请选择参赛学时的类别。"))
     if question_ids:
         ids = list(dict.fromkeys(question_ids))
-        eligible = set(_eligible_questions().filter(pk__in=ids).values_list("pk", flat=True))
+        eligible = set(eligible_questions().filter(pk__in=ids).values_list("pk", flat=True))
         missing = [pk for pk in ids if pk not in eligible]
         if missing:
             raise ContestError(
@@ -146,6 +150,7 @@ def contest_create(
         floor_points=floor_points,
         streak_bonus=streak_bonus,
         top_n=top_n,
+        team_by=team_by,
         credit_hours=credit_hours,
         credit_category=credit_category if credit_hours else "",
     )
@@ -156,21 +161,26 @@ def contest_create(
     return contest
 
 
-def team_unit_for(officer: Officer) -> Unit:
-    """The officer's team: the nearest 中队 above (or at) their unit; else the unit just below the bureau; else
-    their own unit."""
+def team_unit_for(officer: Officer, team_by: str = Contest.TeamBy.SQUAD) -> Unit:
+    """The officer's team, by the contest's choice: their own unit (UNIT); the unit just below the bureau (TOP:
+    a 大队 or 科室); or (SQUAD) the nearest 中队 above or at their unit, else the unit just below the bureau.
+    Officers placed on the bureau itself are their own team."""
     from org.units import ancestor_paths
 
+    if team_by == Contest.TeamBy.UNIT:
+        return officer.unit
     paths = ancestor_paths(officer.unit.path)
     units = {u.path: u for u in Unit.objects.filter(path__in=paths)}
-    for path in reversed(paths):
-        if units[path].kind == Unit.Kind.SQUAD:
-            return units[path]
-    return units[paths[1]] if len(paths) > 1 else officer.unit
+    if team_by == Contest.TeamBy.SQUAD:
+        for path in reversed(paths):
+            if units[path].kind == Unit.Kind.SQUAD:
+                return units[path]
+    bureau_at = next((i for i, path in enumerate(paths) if units[path].kind == Unit.Kind.BUREAU), 0)
+    return units[paths[bureau_at + 1]] if bureau_at + 1 < len(paths) else officer.unit
 
 
 def _team_for(contest: Contest, officer: Officer) -> Team:
-    unit = team_unit_for(officer)
+    unit = team_unit_for(officer, contest.team_by)
     team = Team.objects.filter(contest=contest, unit=unit).first()
     if team is None:
         try:

@@ -12,7 +12,10 @@ from django.core.exceptions import PermissionDenied
 from contest import services
 from contest.models import Answer, Contest, ContestError, LogEntry, Seat
 from org.append_only import AppendOnlyError
+from org.models import Unit
+from org.services import unit_ensure_path
 from tests.exams import factories as ef
+from tests.factories import OfficerFactory
 
 from . import helpers as h
 
@@ -59,6 +62,30 @@ def test_teams_are_squads_and_rejoining_keeps_the_seat():
     again, created = services.contest_join(contest=contest, officer=a1)
     assert not created and again.pk == seat_a1.pk
     assert Seat.objects.filter(contest=contest).count() == 3
+
+
+def test_teams_by_top_unit_or_by_own_unit_as_the_host_chooses():
+    city_kinds = (Unit.Kind.CITY, Unit.Kind.BUREAU, Unit.Kind.DEPARTMENT, Unit.Kind.SQUAD, Unit.Kind.TEAM)
+    one = unit_ensure_path(path="某市城管委/测试区城管局/第一大队/执法一中队/一分队", kinds=city_kinds)
+    two = unit_ensure_path(path="某市城管委/测试区城管局/第一大队/执法二中队/二分队", kinds=city_kinds)
+    office = unit_ensure_path(path="某市城管委/测试区城管局", kinds=city_kinds[:2])
+    a, b, chief = OfficerFactory(unit=one), OfficerFactory(unit=two), OfficerFactory(unit=office)
+
+    by_top = h.contest(team_by=Contest.TeamBy.TOP)
+    teams = {o: services.contest_join(contest=by_top, officer=o)[0].team.name for o in (a, b, chief)}
+    assert teams == {a: "第一大队", b: "第一大队", chief: "测试区城管局"}
+
+    by_unit = h.contest(host=by_top.host, team_by=Contest.TeamBy.UNIT)
+    assert services.contest_join(contest=by_unit, officer=a)[0].team.name == "一分队"
+    assert services.contest_join(contest=by_unit, officer=b)[0].team.name == "二分队"
+
+    by_squad = h.contest(host=by_top.host)
+    assert services.contest_join(contest=by_squad, officer=a)[0].team.name == "执法一中队"
+
+
+def test_an_unknown_team_rule_is_refused():
+    with pytest.raises(ContestError):
+        h.contest(team_by="planet")
 
 
 def test_the_deadline_with_grace_to_the_millisecond():

@@ -10,6 +10,7 @@ from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.core.management import call_command
 from django.urls import reverse
 
+from contest.models import Answer, Contest, LogEntry
 from demo.org_seed import BUREAU, DEMO_PASSWORD, DEMO_TOTP_SECRET
 from org.models import AuditEntry, Officer, RoleCategory, RoleGrant, Unit, User
 
@@ -49,6 +50,13 @@ def test_seed_builds_the_demo_bureau(seeded):
     phones = list(Officer.objects.exclude(phone=None).values_list("phone", flat=True))
     assert len(phones) == len(set(phones))
     assert not User.objects.filter(password__startswith="!").exists()
+    # The contest: one finished with a real record (every seat ranked, the log holding each answer), one in the lobby.
+    finished = Contest.objects.get(status=Contest.Status.FINISHED)
+    assert finished.seats.count() == 40 and not finished.seats.filter(rank=None).exists()
+    assert finished.seats.order_by("rank").first().rank == 1
+    assert Answer.objects.filter(contest_question__contest=finished).count() > 300
+    assert LogEntry.objects.filter(contest=finished, event=LogEntry.Event.ACCEPTED).count() > 300
+    assert Contest.objects.filter(status=Contest.Status.LOBBY, host__username="trainer01").exists()
 
 
 def test_seed_twice_changes_nothing(seeded):

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from demo import (
     certification_seed,
     content_seed,
+    contest_seed,
     exams_seed,
     learning_seed,
     mentorship_seed,
@@ -27,10 +28,13 @@ class Command(BaseCommand):
             exams_result = exams_seed.seed_exams()
             cert_result = certification_seed.seed_certification()
             mentor_result = mentorship_seed.seed_mentorship()
+            contest_result = contest_seed.seed_contest()
             reports_seed.seed_reports()
         first = result["officers"][0]
         self.stdout.write(self.style.SUCCESS(_("演示数据已就绪:%(n)s 名执法人员。") % {"n": len(result["officers"])}))
-        self.stdout.write(_("题库:%(n)s 道试题(本次新增 %(c)s 道)。") % {"n": exams_result["total"], "c": exams_result["created"]})
+        self.stdout.write(
+            _("题库:%(n)s 道试题(本次新增 %(c)s 道)。") % {"n": exams_result["total"], "c": exams_result["created"]}
+        )
         self.stdout.write(
             _("执法证:%(n)s 张;待发证 %(q)s 人;今日提醒 %(r)s 条。")
             % {
@@ -40,6 +44,9 @@ class Command(BaseCommand):
             }
         )
         self.stdout.write(_("师徒结对:%(n)s 对。") % {"n": mentor_result.get("pairs", 0)})
+        self.stdout.write(
+            _("知识竞赛:%(n)s 场(一场已结束可看成绩,一场待开始)。") % {"n": contest_result.get("contests", 0)}
+        )
         self.stdout.write(_("演示账号(密码均为 %(pw)s):") % {"pw": org_seed.DEMO_PASSWORD})
         officer_label, phone_label = _("执法人员"), _("也可用手机号")
         self.stdout.write(f"  {first.employee_no:<10} {officer_label} {first.name} · {phone_label} {first.phone}")
