@@ -30,6 +30,8 @@ Latencies per request type (p50/p95/p99), errors by kind, and a check of every a
 against the database (acked vs stored vs missing) are printed and written to bench/results/<name>.json.
 `--fault` SIGKILLs one uvicorn worker every 10 s while the load runs (uvicorn's supervisor starts a new one);
 clients resend the same (item, seq, response) on a connection error or a 5xx, as the exam page does.
+`--pg-restart S` restarts the PostgreSQL cluster S seconds into the load (`pg_ctlcluster ... restart -m fast`; it
+serves every other database of the machine too, so run it on a quiet machine only).
 """
 
 from __future__ import annotations
@@ -509,6 +511,7 @@ class Stats:
     attempts: list[int] = field(default_factory=list)
     refused: Counter = field(default_factory=Counter)
     kills: list[float] = field(default_factory=list)
+    db_restarts: list[dict] = field(default_factory=list)
     door: Counter = field(default_factory=Counter)  # 503 + Retry-After answered at the door, per request type
     pings_skipped: int = 0
     done: int = 0
@@ -676,6 +679,25 @@ async def killer(server: Server, every: float, stop: asyncio.Event, stats: Stats
                 pass
 
 
+async def database_restart(after: float, stop: asyncio.Event, stats: Stats, t0: float) -> None:
+    """`after` seconds into the load, restart the PostgreSQL cluster (every connection of both workers dies; the
+    pages' requests fail and are resent, as on a real database fail-over)."""
+    try:
+        await asyncio.wait_for(stop.wait(), timeout=after)
+        return
+    except TimeoutError:
+        pass
+    version = sorted(os.listdir("/etc/postgresql"))[-1]
+    began = time.perf_counter()
+    process = await asyncio.create_subprocess_exec(
+        "pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "restart", "-m", "fast"
+    )
+    code = await process.wait()
+    stats.db_restarts.append(
+        {"at_s": round(began - t0, 1), "took_s": round(time.perf_counter() - began, 1), "exit": code}
+    )
+
+
 async def neighbours(stop: asyncio.Event, stats: Stats) -> None:
     """Every 15 s: which other busy processes share the 2 cores (other helpers' test runs skew the figures)."""
     me = str(os.getpid())
@@ -734,6 +756,8 @@ async def drive(people: list[dict], exam_id: int, args, server: Server) -> tuple
         ]
         if args.fault:
             side.append(asyncio.create_task(killer(server, args.kill_every, stop, stats, started)))
+        if args.pg_restart:
+            side.append(asyncio.create_task(database_restart(args.pg_restart, stop, stats, started)))
         side.append(asyncio.create_task(neighbours(stop, stats)))
         finished, cut = await asyncio.wait(runners, timeout=args.max_seconds)
         for task in cut:  # bounded in time whatever happens: report, never hang
@@ -758,7 +782,9 @@ def cmd_run(args) -> dict:
     from django.db import connections
 
     call_command("migrate", verbosity=0)  # other areas may have added migrations since the seed
-    label = args.name or (f"fault-n{args.n}" if args.fault else f"n{args.n}")
+    label = args.name or (
+        f"fault-n{args.n}" if args.fault else f"pgrestart-n{args.n}" if args.pg_restart else f"n{args.n}"
+    )
     RESULTS.mkdir(parents=True, exist_ok=True)
     exam = make_exam(args.n, label)
     people = make_sessions(args.n)
@@ -812,6 +838,7 @@ def cmd_run(args) -> dict:
         "client_cpu_s": round(ru1.ru_utime + ru1.ru_stime - ru0.ru_utime - ru0.ru_stime, 1),
         "server_cpu_s_live_workers": round(srv1 - srv0, 1) if not args.fault else None,
         "kills": stats.kills,
+        "database_restarts": stats.db_restarts,
         "cut_off_clients": stats.cut_off,
         "samples_with_other_busy_processes": f"{sum(1 for b in stats.neighbours if b)}/{len(stats.neighbours)}",
         "other_busy_processes": sorted({c for b in stats.neighbours for c in b})[:10],
@@ -1091,6 +1118,9 @@ def parser() -> argparse.ArgumentParser:
         r.add_argument("--workers", type=int, default=2)
         r.add_argument("--fault", action="store_true")
         r.add_argument("--kill-every", type=float, default=10.0)
+        r.add_argument(
+            "--pg-restart", type=float, default=0.0, help="restart PostgreSQL this many seconds into the load (0 = no)"
+        )
         r.add_argument("--max-tries", type=int, default=30)
         r.add_argument("--request-timeout", type=float, default=120.0)
         r.add_argument("--max-seconds", type=float, default=1800.0, help="hard stop of the load phase")
