@@ -37,56 +37,11 @@ def _at(month: int, day: int, hour: int, minute: int = 0) -> dt.datetime:
 
 # title, kind, category, hours, place, start, end, invited unit names (None: everyone)
 SESSIONS = [
-    (
-        "《中华人民共和国行政处罚法》专题讲座",
-        "lecture",
-        "rule_of_law",
-        "3",
-        "局三楼会议室",
-        _at(3, 18, 9),
-        _at(3, 18, 12),
-        None,
-    ),
-    (
-        "解放城管大讲堂:违法建设查处程序",
-        "forum",
-        "rule_of_law",
-        "2.5",
-        "区行政中心报告厅",
-        _at(6, 12, 14, 30),
-        _at(6, 12, 17),
-        None,
-    ),
-    (
-        "执法文书规范与案卷评查以会代训",
-        "meeting",
-        "business",
-        "2",
-        "执法一中队会议室",
-        _at(9, 9, 15),
-        _at(9, 9, 17),
-        ["执法一中队", "执法二中队"],
-    ),
-    (
-        "新招录人员集中学习(执法礼仪与装备)",
-        "central",
-        "business",
-        "8",
-        "局培训教室",
-        _at(10, 20, 9),
-        _at(10, 20, 17),
-        None,
-    ),
-    (
-        "《浙江省城市管理条例》解读大讲堂",
-        "forum",
-        "rule_of_law",
-        "3",
-        "区行政中心报告厅",
-        _at(11, 28, 9),
-        _at(11, 28, 12),
-        None,
-    ),
+    ("《中华人民共和国行政处罚法》专题讲座", "lecture", "rule_of_law", "3", "局三楼会议室", _at(3, 18, 9), _at(3, 18, 12), None),
+    ("解放城管大讲堂:违法建设查处程序", "forum", "rule_of_law", "2.5", "区行政中心报告厅", _at(6, 12, 14, 30), _at(6, 12, 17), None),
+    ("执法文书规范与案卷评查以会代训", "meeting", "business", "2", "执法一中队会议室", _at(9, 9, 15), _at(9, 9, 17), ["执法一中队", "执法二中队"]),
+    ("新招录人员集中学习(执法礼仪与装备)", "central", "business", "8", "局培训教室", _at(10, 20, 9), _at(10, 20, 17), None),
+    ("《浙江省城市管理条例》解读大讲堂", "forum", "rule_of_law", "3", "区行政中心报告厅", _at(11, 28, 9), _at(11, 28, 12), None),
     ("年底学法考试考前辅导", "central", "law_exam", "2", "局三楼会议室", _at(12, 5, 14), _at(12, 5, 16), None),
 ]
 
@@ -105,12 +60,8 @@ def seed_rules(actor: User | None) -> None:
         if code not in roles:
             continue
         for category, hours in cats.items():
-            services.hour_rule_set(
-                year=YEAR, role_category=roles[code], category=category, hours=Decimal(hours), actor=actor
-            )
-        services.training_day_rule_set(
-            year=YEAR, role_category=roles[code], min_days=Decimal(TRAINING_DAYS[code]), actor=actor
-        )
+            services.hour_rule_set(year=YEAR, role_category=roles[code], category=category, hours=Decimal(hours), actor=actor)
+        services.training_day_rule_set(year=YEAR, role_category=roles[code], min_days=Decimal(TRAINING_DAYS[code]), actor=actor)
 
 
 def seed_sessions(trainer: User, officers: list[Officer]) -> list[OfflineSession]:
@@ -124,15 +75,8 @@ def seed_sessions(trainer: User, officers: list[Officer]) -> list[OfflineSession
         session = OfflineSession.objects.filter(title=title, starts_at=start).first()
         if session is None:
             session = services.offline_session_create(
-                title=title,
-                kind=kind,
-                category=category,
-                hours=Decimal(hours),
-                place=place,
-                starts_at=start,
-                ends_at=end,
-                trainer=trainer,
-                invited_units=[units[n] for n in invited or () if n in units],
+                title=title, kind=kind, category=category, hours=Decimal(hours), place=place, starts_at=start,
+                ends_at=end, trainer=trainer, invited_units=[units[n] for n in invited or () if n in units],
             )
         out.append(session)
         if end > now:
@@ -150,21 +94,14 @@ def seed_sessions(trainer: User, officers: list[Officer]) -> list[OfflineSession
             attendance.append((session, officer, signed_in, signed_out))
             credits.append(
                 CreditEntry(
-                    officer=officer,
-                    year=YEAR,
-                    category_id=category,
-                    hours=Decimal(hours),
-                    source_kind=CreditEntry.SourceKind.OFFLINE,
-                    source_id=str(session.pk),
-                    reason=title,
+                    officer=officer, year=YEAR, category_id=category, hours=Decimal(hours),
+                    source_kind=CreditEntry.SourceKind.OFFLINE, source_id=str(session.pk), reason=title,
                 )
             )
     CreditEntry.objects.bulk_create(credits, ignore_conflicts=True, batch_size=500)
     entry_ids = {
         (e["officer_id"], e["source_id"]): e["pk"]
-        for e in CreditEntry.objects.filter(source_kind="offline", reverses__isnull=True).values(
-            "pk", "officer_id", "source_id"
-        )
+        for e in CreditEntry.objects.filter(source_kind="offline", reverses__isnull=True).values("pk", "officer_id", "source_id")
     }
     Attendance.objects.bulk_create(
         [
@@ -194,13 +131,8 @@ def seed_platform_credits(hr: User | None, officers: list[Officer]) -> None:
                 continue
             rows.append(
                 CreditEntry(
-                    officer=officer,
-                    year=YEAR,
-                    category_id=category,
-                    hours=hours,
-                    actor=hr,
-                    source_kind=CreditEntry.SourceKind.MANUAL,
-                    source_id=f"demo-{YEAR}-platform-{category}",
+                    officer=officer, year=YEAR, category_id=category, hours=hours, actor=hr,
+                    source_kind=CreditEntry.SourceKind.MANUAL, source_id=f"demo-{YEAR}-platform-{category}",
                     reason="省学法用法平台学时导入",
                 )
             )
@@ -208,13 +140,8 @@ def seed_platform_credits(hr: User | None, officers: list[Officer]) -> None:
             # 初任培训: the recruits' closed training at the provincial academy (counts as training days).
             rows.append(
                 CreditEntry(
-                    officer=officer,
-                    year=YEAR,
-                    category_id="business",
-                    hours=Decimal("200"),
-                    actor=hr,
-                    source_kind=CreditEntry.SourceKind.MANUAL,
-                    source_id=f"demo-{YEAR}-induction",
+                    officer=officer, year=YEAR, category_id="business", hours=Decimal("200"), actor=hr,
+                    source_kind=CreditEntry.SourceKind.MANUAL, source_id=f"demo-{YEAR}-induction",
                     reason="新招录人员初任培训(省执法学院集中培训 25 天)",
                 )
             )
@@ -229,13 +156,8 @@ def seed_claims(hr: User | None, officers: list[Officer]) -> None:
         if ExternalClaim.objects.filter(officer=officer, title=title).exists():
             continue
         claim = services.external_claim_submit(
-            officer=officer,
-            title=title,
-            provider=provider,
-            category=category,
-            hours=Decimal(hours),
-            start_date=dt.date(YEAR, *start),
-            end_date=dt.date(YEAR, *end),
+            officer=officer, title=title, provider=provider, category=category, hours=Decimal(hours),
+            start_date=dt.date(YEAR, *start), end_date=dt.date(YEAR, *end),
             attachment=ContentFile(b"%PDF-1.4\n% demo certificate\n", name="结业证书.pdf"),
         )
         if status == "approved" and hr is not None:
@@ -245,11 +167,7 @@ def seed_claims(hr: User | None, officers: list[Officer]) -> None:
 def seed_learning() -> dict:
     hr = User.objects.filter(username="hr01").first()
     trainer = User.objects.filter(username="trainer01").first() or hr
-    officers = list(
-        Officer.objects.select_related("unit", "role_category")
-        .filter(employee_no__startswith="BJ")
-        .order_by("employee_no")
-    )
+    officers = list(Officer.objects.select_related("unit", "role_category").filter(employee_no__startswith="BJ").order_by("employee_no"))
     seed_rules(hr)
     sessions = seed_sessions(trainer, officers) if trainer else []
     seed_platform_credits(hr, officers)

@@ -25,9 +25,7 @@ DEMO_PASSWORD = "zfxt2026"
 DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
-GIVEN = (
-    "伟芳娜秀敏静丽强磊军洋勇艳杰娟涛明超霞平刚桂华建国志强文斌海波鹏辉宇浩凯晨旭东阳峰林婷雪梅红玉兰春燕晓亮振宏俊毅"
-)
+GIVEN = "伟芳娜秀敏静丽强磊军洋勇艳杰娟涛明超霞平刚桂华建国志强文斌海波鹏辉宇浩凯晨旭东阳峰林婷雪梅红玉兰春燕晓亮振宏俊毅"
 
 # (code, count, where): where their units are drawn from.
 POPULATION = [
@@ -136,9 +134,7 @@ def seed_staff(units: dict[str, Unit]) -> list[tuple[str, str]]:
 
 def seed_passwords() -> None:
     # One hash for every demo login: hashing 200 passwords one by one takes a minute.
-    User.objects.exclude(username="admin").filter(password__startswith="!").update(
-        password=make_password(DEMO_PASSWORD)
-    )
+    User.objects.exclude(username="admin").filter(password__startswith="!").update(password=make_password(DEMO_PASSWORD))
 
 
 def seed_role_names() -> None:
