@@ -87,9 +87,8 @@ class PlayConsumer(AsyncJsonWebsocketConsumer):
             await self.close(code=4403)
             return
         self.seat = seat
-        self.groups_joined = [fanout.phones_group(seat.contest_id), fanout.seat_group(seat.pk)]
-        for group in self.groups_joined:
-            await self.channel_layer.group_add(group, self.channel_name)
+        await fanout.phone_attach(seat.contest_id, seat.pk, self)
+        self.attached = True
         self.rtts: deque[float] = deque(maxlen=scoring.RTT_SAMPLES)
         self.pending: dict[str, float] = {}
         self.answer_frames: Counter[int] = Counter()
@@ -164,11 +163,12 @@ class PlayConsumer(AsyncJsonWebsocketConsumer):
     async def disconnect(self, code):
         if hasattr(self, "pinger"):
             self.pinger.cancel()
-        for group in getattr(self, "groups_joined", []):
-            await self.channel_layer.group_discard(group, self.channel_name)
+        if getattr(self, "attached", False):
+            await fanout.phone_detach(self.seat.contest_id, self.seat.pk, self)
 
-    async def contest_push(self, event):
-        await self.send_json({**event["payload"], "now": fanout.now_ms()})
+    async def hub_push(self, payload: dict) -> None:
+        """A round, or this seat's own result, handed over by the process's hub (contest.fanout.PhoneHub)."""
+        await self.send_json({**payload, "now": fanout.now_ms()})
 
 
 class ScreenConsumer(AsyncJsonWebsocketConsumer):

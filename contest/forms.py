@@ -41,6 +41,7 @@ class ContestForm(forms.Form):
         label=_("分队方式"),
         choices=Contest.TeamBy.choices,
         initial=Contest.TeamBy.SQUAD,
+        required=False,
         help_text=_("团体成绩取队员平均分,队伍人数多少不影响名次。"),
     )
     credit_hours = forms.DecimalField(
@@ -74,6 +75,9 @@ class ContestForm(forms.Form):
             if data["floor_points"] > data["max_points"]:
                 self.add_error("floor_points", _("保底分不能高于满分。"))
         return data
+
+    def clean_team_by(self) -> str:
+        return self.cleaned_data["team_by"] or Contest.TeamBy.SQUAD
 
     def clean_credit_hours(self):
         return self.cleaned_data["credit_hours"] or 0
