@@ -386,7 +386,11 @@ def grading_backlog(attempt_ids: list[int], limit_s: float = 300.0) -> dict:
 def attempt_states(attempt_ids: list[int]) -> dict:
     from exams.models import Attempt
 
-    return dict(Counter(Attempt.objects.filter(pk__in=attempt_ids).values_list("state", flat=True)))
+    # "submitted" alone is ambiguous: not graded yet, or graded and awaiting the case answer's manual marking.
+    rows = Attempt.objects.filter(pk__in=attempt_ids).values_list("state", "scored_at")
+    return dict(
+        Counter(f"{state} (not graded)" if state == "submitted" and not scored else state for state, scored in rows)
+    )
 
 
 def items_of(attempt_id: int) -> list[dict]:
