@@ -32,6 +32,13 @@ def _sweep() -> str:
     return f"{finalised} attempt(s) finalised, {released} result(s) released" if finalised or released else ""
 
 
+def _grade_lost() -> str:
+    from .services.grading import attempts_grade_lost
+
+    graded = attempts_grade_lost()
+    return f"{graded} submitted attempt(s) graded (lost grading task)" if graded else ""
+
+
 class ExamsConfig(AppConfig):
     name = "exams"
     verbose_name = _("考试")
@@ -61,3 +68,5 @@ class ExamsConfig(AppConfig):
         # The exam clock: the housekeeping loop (make run, make worker) finalises abandoned attempts at their deadline
         # and releases results the review policy now shows.
         register_job(name="exams.sweep", every_seconds=30, run=_sweep)
+        # Grading runs in the task worker after submit; an attempt whose task was lost is graded here.
+        register_job(name="exams.grade_lost", every_seconds=30, run=_grade_lost)

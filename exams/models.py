@@ -349,6 +349,9 @@ class Attempt(models.Model):
     max_score = models.DecimalField(_("满分"), max_digits=7, decimal_places=2, default=0)
     score = models.DecimalField(_("得分"), max_digits=7, decimal_places=2, null=True, blank=True)
     passed = models.BooleanField(_("通过"), null=True, blank=True)
+    # When automatic scoring ran (the grading task, once per attempt). None on a finalised attempt: still being
+    # graded (the officer sees "评分中"); set but not GRADED: case answers await manual marking.
+    scored_at = models.DateTimeField(null=True, blank=True)
     graded_at = models.DateTimeField(null=True, blank=True)
     released_at = models.DateTimeField(null=True, blank=True)
 

@@ -120,6 +120,7 @@ class AttemptResult:
     show_score: bool
     show_answers: bool
     show_explanations: bool
+    grading: bool  # submitted, the grading task has not run yet: the page shows 评分中 and reloads itself
     pending_marking: bool
     items: list[ResultItem]
 
@@ -159,7 +160,8 @@ def attempt_result(*, attempt: Attempt, now: dt.datetime) -> AttemptResult:
         show_score=show_score,
         show_answers=show_answers,
         show_explanations=show_explanations,
-        pending_marking=attempt.state == Attempt.State.SUBMITTED,
+        grading=attempt.state == Attempt.State.SUBMITTED and attempt.scored_at is None,
+        pending_marking=attempt.state == Attempt.State.SUBMITTED and attempt.scored_at is not None,
         items=items,
     )
 

@@ -451,6 +451,7 @@ def _sync(target: Attempt, source: Attempt) -> None:
         "last_seen_at",
         "score",
         "passed",
+        "scored_at",
     ):
         setattr(target, name, getattr(source, name))
 
@@ -486,7 +487,12 @@ def _finalize(
             target=attempt,
             data=data,
         )
-        attempt = grading.attempt_grade(attempt=attempt, now=now)
+        if grading.grades_inline():
+            attempt = grading.attempt_grade(attempt=attempt, now=now)
+        else:
+            # Acknowledge at once; the task worker grades after the commit (exactly once: it locks the row and
+            # grades only an attempt not scored yet). A lost task is graded by the housekeeping safety net.
+            transaction.on_commit(lambda: grading.attempt_grade_enqueue(attempt_id=attempt_id))
         attempt_push(attempt=attempt, payload={"kind": "exam.submitted", "state": attempt.state, "by": by})
         return attempt, True
 
@@ -495,7 +501,9 @@ def attempt_finalize(
     *, attempt_id: int, now: dt.datetime, by: str, actor: User | None = None, reason: str = ""
 ) -> Attempt:
     """THE finalisation: lock the row; if still in progress mark it SUBMITTED (submitted_at = the deadline when
-    overdue), audit, and grade. Does nothing when already finalised (returns the attempt as it is)."""
+    overdue), audit, and grade: at once with the immediate task backend (the embedded default, tests), else in the
+    task worker after the commit (`scored_at` stays None until then). Does nothing when already finalised
+    (returns the attempt as it is)."""
     return _finalize(attempt_id=attempt_id, now=now, by=by, actor=actor, reason=reason)[0]
 
 

@@ -54,10 +54,12 @@ def _wrong_book(*, attempt: Attempt, items: list[AttemptItem], now: dt.datetime)
 
 @transaction.atomic
 def attempt_grade(*, attempt: Attempt, now: dt.datetime) -> Attempt:
-    """Score a just-finalised (SUBMITTED) attempt: objective items at once; case-analysis items go to the
-    marking queue (round 1, and round 2 when the exam is double-marked), assigned to the exam's graders when it
-    has some. With nothing left to mark the attempt is GRADED and its result settled (total, pass, credit)."""
+    """Score a just-finalised (SUBMITTED) attempt, under its row lock: objective items at once; case-analysis items
+    go to the marking queue (round 1, and round 2 when the exam is double-marked), assigned to the exam's graders
+    when it has some. With nothing left to mark the attempt is GRADED and its result settled (total, pass, credit).
+    Marks the attempt scored (`scored_at`): callers grade only an attempt not scored yet."""
     exam = attempt.exam
+    attempt.scored_at = now
     items = list(attempt.items.select_related("question").all())
     for item in items:
         item.needs_marking = not grading.is_auto_gradable(item.content)
@@ -74,7 +76,62 @@ def attempt_grade(*, attempt: Attempt, now: dt.datetime) -> Attempt:
                 task, created = MarkingTask.objects.get_or_create(item=item, round=round_no)
                 if created:
                     _auto_assign(task=task, exam=exam)
+    if any(item.needs_marking for item in items):
+        attempt.save(update_fields=["scored_at"])  # settling waits for the markers; scored it is
     return attempt_settle(attempt=attempt, now=now)
+
+
+# --- grading after the submit (the task worker) -------------------------------------------------------------
+#
+# Submit acknowledges at once: the finalisation marks the attempt SUBMITTED and, after its commit, enqueues
+# `exams.tasks.grade_attempt`. The task, a retry of it, a second worker given the same job and the housekeeping
+# safety net may all reach one attempt: each locks the row and grades only when `scored_at` is still None, so an
+# attempt is graded exactly once.
+
+LOST_AFTER = dt.timedelta(minutes=1)  # a submitted attempt not scored by then has lost its task
+LOST_BATCH = 500  # attempts the safety net grades per run (the loop comes back)
+
+
+def grades_inline() -> bool:
+    """Grade inside the finalisation when the task backend would run the task at once anyway (the embedded
+    default and the tests): the result is there when submit answers, as before."""
+    from django_tasks.backends.immediate import ImmediateBackend
+
+    from ..tasks import grade_attempt
+
+    return isinstance(grade_attempt.get_backend(), ImmediateBackend)
+
+
+def attempt_grade_enqueue(*, attempt_id: int) -> None:
+    """Hand the attempt to the task worker (call after the finalisation's commit)."""
+    from ..tasks import grade_attempt
+
+    grade_attempt.enqueue(attempt_id)
+
+
+def attempt_grade_pending(*, attempt_id: int, now: dt.datetime | None = None, wait: bool = True) -> bool:
+    """Grade a finalised attempt that has not been scored yet; True when this call graded it. Locks the row, so
+    racing callers grade it once. `wait=False` skips a row another worker holds (it is grading it)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        rows = Attempt.objects.select_for_update(of=("self",), skip_locked=not wait).select_related("exam", "officer")
+        attempt = rows.filter(pk=attempt_id).first()
+        if attempt is None or attempt.state != Attempt.State.SUBMITTED or attempt.scored_at is not None:
+            return False
+        attempt_grade(attempt=attempt, now=now)
+        return True
+
+
+def attempts_grade_lost(*, now: dt.datetime | None = None) -> int:
+    """The safety net (housekeeping): grade every attempt submitted more than LOST_AFTER ago and still not scored
+    (its task was lost: a worker died, the queue was cleared). Returns how many this run graded."""
+    now = now or timezone.now()
+    ids = list(
+        Attempt.objects.filter(state=Attempt.State.SUBMITTED, scored_at__isnull=True, submitted_at__lt=now - LOST_AFTER)
+        .order_by("submitted_at", "pk")
+        .values_list("pk", flat=True)[:LOST_BATCH]
+    )
+    return sum(attempt_grade_pending(attempt_id=pk, now=now, wait=False) for pk in ids)
 
 
 # --- credit ------------------------------------------------------------------------------------------------
@@ -113,8 +170,11 @@ def exam_credit_grant(*, exam: Exam, attempt: Attempt) -> None:
 def attempt_settle(*, attempt: Attempt, now: dt.datetime, actor=None, reason: str = "") -> Attempt:
     """When no item awaits marking: total the scores, decide pass/fail, mark GRADED, release when the score is
     already visible, and bring the exam's credit in line (granted on passing, reversed if a regrade turned a
-    pass into a fail). Does nothing while marking is pending or while the attempt is still in progress."""
+    pass into a fail). Does nothing while the attempt is in progress, not scored yet (the grading task settles it)
+    or awaiting marking."""
     if attempt.state == Attempt.State.IN_PROGRESS:
+        return attempt
+    if attempt.state == Attempt.State.SUBMITTED and attempt.scored_at is None:
         return attempt
     items = list(attempt.items.all())
     if any(i.needs_marking for i in items):
@@ -125,7 +185,7 @@ def attempt_settle(*, attempt: Attempt, now: dt.datetime, actor=None, reason: st
     if attempt.state == Attempt.State.SUBMITTED:
         attempt.state = Attempt.State.GRADED
         attempt.graded_at = now
-    attempt.save(update_fields=["score", "max_score", "passed", "state", "graded_at"])
+    attempt.save(update_fields=["score", "max_score", "passed", "state", "graded_at", "scored_at"])
     audit_record(
         actor=actor,
         action="attempt.grade",

@@ -23,6 +23,9 @@ from ..selectors import grading as selectors
 from ..services import grading as services
 from ..services.grading import GradingRefused
 
+# While the grading task has not run (a second or so after submit) the result page reloads itself this often.
+RESULT_REFRESH_SECONDS = 3
+
 
 @login_required
 def attempt_result(request: HttpRequest, pk: int) -> HttpResponse:
@@ -34,7 +37,9 @@ def attempt_result(request: HttpRequest, pk: int) -> HttpResponse:
     if attempt.state == Attempt.State.IN_PROGRESS:
         messages.info(request, _("这次作答还没有交卷。"))
     return render(
-        request, "exams/grading/attempt_result.html", {"result": selectors.attempt_result(attempt=attempt, now=now)}
+        request,
+        "exams/grading/attempt_result.html",
+        {"result": selectors.attempt_result(attempt=attempt, now=now), "refresh_seconds": RESULT_REFRESH_SECONDS},
     )
 
 

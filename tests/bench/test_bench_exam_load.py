@@ -172,6 +172,10 @@ def test_target_misses_names_each_missed_target_of_issue_16():
     assert exam_load.target_misses(door) == ["2 failed tries"]
     lost = _run(submitted_clients=9, answers={"missing": 1, "different": 0})
     assert exam_load.target_misses(lost) == ["9 of 10 submitted", "1 missing, 0 different"]
+    graded_late = _run(grading={"ungraded_at_load_end": 4, "backlog_s": 1.5, "ungraded": 0})
+    assert exam_load.target_misses(graded_late) == []  # graded by the task worker after the load: fine
+    never = _run(grading={"ungraded_at_load_end": 4, "backlog_s": 300.0, "ungraded": 2})
+    assert exam_load.target_misses(never) == ["2 submitted but never graded"]
 
 
 def test_capacity_row_shows_the_verdict():

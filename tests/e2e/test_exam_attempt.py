@@ -125,3 +125,31 @@ def test_session_expiry_keeps_the_answer_and_the_page_resends_it_after_login_aga
     expect(sections["true_false"].locator("input[value=false]")).to_be_checked()
     expect(status).to_have_text(SAVED)
     assert _responses(attempt) == {"single": "D", "true_false": False}
+
+
+def test_result_page_shows_grading_until_the_task_worker_has_graded(page, live_server, login, settings):
+    """Production's shape (a task queue): submit answers at once, the result page says 评分中 and reloads itself; once
+    the worker has graded, the score appears without the officer doing anything."""
+    from exams.services.attempts import attempt_start
+    from exams.tasks import grade_attempt
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    officer = OfficerFactory(unit=unit("测试区城管局/执法一中队/一分队"), role_category=RoleCategoryFactory())
+    tf = f.question("true_false")
+    exam = f.exam(f.fixed_paper([tf], shuffle_options=False), officers=[officer], pass_score=2)
+    attempt = attempt_start(exam=exam, officer=officer)
+
+    login(page, live_server, officer.employee_no, PASSWORD)
+    page.goto(f"/exams/attempts/{attempt.pk}/")
+    page.locator(f"#q-{attempt.items.get().pk}").locator("label", has_text="正确").click()
+    expect(page.locator("#attempt-status")).to_contain_text(SAVED)
+    page.locator("#attempt-submit").click()
+    with page.expect_navigation():
+        page.locator("#attempt-confirm-yes").click()
+    expect(page.locator("#grading")).to_contain_text("评分中")
+    attempt.refresh_from_db()
+    assert attempt.state == Attempt.State.SUBMITTED and attempt.scored_at is None
+
+    assert grade_attempt.call(attempt.pk) is True  # what the worker does after the submit's commit
+    expect(page.locator("#result-summary")).to_contain_text("得分 2.00 / 2.00", timeout=10000)
+    expect(page.locator("#grading")).to_have_count(0)
