@@ -6,16 +6,18 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Substr
 from django.utils.translation import gettext as _
 
-from org.models import Officer, User
+from org.models import Officer, Unit, User
 from org.scopes import officers_visible_to, roles_of
+from org.units import subtree_q
 
 from ..models import Attempt, Exam, Paper
 from ..policy import exam_final_close, review_visible
 from .attempts import exam_eligibility
-from .audience import exam_audience, exams_for_officer
+from .audience import exam_audience_spec, exams_for_officer
 
 ONLINE_SECONDS = 90
 FINISHED_STATES = (Attempt.State.SUBMITTED, Attempt.State.GRADED, Attempt.State.RELEASED)
@@ -136,6 +138,12 @@ def officer_exams(*, officer: Officer, now: dt.datetime) -> dict[str, list[Offic
 
 # --- the monitor -----------------------------------------------------------------------------------------
 
+MONITOR_PAGE_SIZE = 50
+MONITOR_MAX_PAGE_SIZE = 200
+MONITOR_POLL_SECONDS = 15  # the page polls no faster than this: a city-wide exam has many watchers
+MONITOR_STATES = ("not_started", "in_progress", "overdue", "submitted")
+_COUNT_KEYS = ("audience", *MONITOR_STATES, "online")
+
 
 @dataclass
 class MonitorRow:
@@ -143,52 +151,168 @@ class MonitorRow:
     attempt: Attempt | None
     answered: int = 0
     online: bool = False
+    state: str = "not_started"  # one of MONITOR_STATES
 
 
 @dataclass
-class Monitor:
-    exam: Exam
+class MonitorCounts:
     audience: int = 0
-    started: int = 0
-    in_progress: int = 0
-    submitted: int = 0
     not_started: int = 0
+    in_progress: int = 0  # open and before its deadline
+    overdue: int = 0  # open past its deadline (not closed by the sweep yet)
+    submitted: int = 0
     online: int = 0
+
+    @property
+    def started(self) -> int:
+        return self.in_progress + self.overdue + self.submitted
+
+    def add(self, other: MonitorCounts) -> None:
+        for key in _COUNT_KEYS:
+            setattr(self, key, getattr(self, key) + getattr(other, key))
+
+
+@dataclass
+class MonitorUnit:
+    """The counts of one unit of the breakdown (a child of the filtered unit, or the unit itself for the officers
+    placed directly in it)."""
+
+    unit: Unit | None
+    counts: MonitorCounts
+    is_self: bool = False
+
+
+@dataclass
+class Monitor(MonitorCounts):
+    exam: Exam | None = None
     rows: list[MonitorRow] = field(default_factory=list)
+    units: list[MonitorUnit] = field(default_factory=list)
+    unit: Unit | None = None
+    state: str = ""
+    search: str = ""
+    page: int = 1
+    page_size: int = MONITOR_PAGE_SIZE
+    matching: int = 0  # officers that match the filters (the list's length over all pages)
+
+    @property
+    def num_pages(self) -> int:
+        return max(1, -(-self.matching // self.page_size))
 
 
-def exam_monitor(*, exam: Exam, viewer: User, now: dt.datetime) -> Monitor:
-    """Live numbers of one exam and one row per officer (audience, and anyone who has an attempt), limited to
-    the officers the viewer may see (a unit leader: their subtree). Each officer's row shows their latest
-    attempt; "online" means an open attempt seen within the last 90 seconds."""
-    visible = officers_visible_to(viewer)
-    audience_ids = set(exam_audience(exam).filter(pk__in=visible.values("pk")).values_list("pk", flat=True))
+def _attempts(exam: Exam, **filters) -> Exists:
+    return Exists(Attempt.objects.filter(exam=exam, officer=OuterRef("pk"), **filters))
+
+
+def _state_filters(exam: Exam, now: dt.datetime) -> dict[str, Q]:
+    """Each officer's state on the monitor, as filters on Officer rows (an open attempt wins over a finished one:
+    a retake in progress is "in progress")."""
+    open_ = Q(_attempts(exam, state=Attempt.State.IN_PROGRESS))
+    live = Q(_attempts(exam, state=Attempt.State.IN_PROGRESS, deadline__gte=now))
+    finished = Q(_attempts(exam, state__in=FINISHED_STATES))
+    return {
+        "in_progress": live,
+        "overdue": open_ & ~live,
+        "submitted": finished & ~open_,
+        "not_started": ~open_ & ~finished,
+    }
+
+
+def _scope_q(viewer: User) -> Q:
+    roles = roles_of(viewer)
+    if roles.sees_everyone or roles.is_trainer:
+        return Q()
+    return Q(pk__in=officers_visible_to(viewer).values("pk"))
+
+
+def _breakdown_prefix_length(viewer: User, unit: Unit | None) -> int:
+    """The breakdown is by the children of the filtered unit; unfiltered, by the children of the viewer's own
+    subtree (a unit leader) or of the tree's roots."""
+    step = Unit.steplen
+    if unit is not None:
+        return len(unit.path) + step
+    paths = roles_of(viewer).leader_unit_paths
+    if paths and not (roles_of(viewer).sees_everyone or roles_of(viewer).is_trainer):
+        return min(len(p) for p in paths) + step
+    return 2 * step
+
+
+def exam_monitor(
+    *,
+    exam: Exam,
+    viewer: User,
+    now: dt.datetime,
+    unit: Unit | None = None,
+    state: str = "",
+    search: str = "",
+    page: int = 1,
+    page_size: int = MONITOR_PAGE_SIZE,
+) -> Monitor:
+    """The live monitor of one exam: counts for every officer in view (the audience, and anyone who has an
+    attempt) limited to what the viewer may see (a unit leader: their subtree) and to `unit`'s subtree, broken down
+    by the unit's children; and one page of officers, filtered by state and by a search on name / 工号. Each row
+    shows the officer's latest attempt; "online" means an open attempt seen within the last 90 seconds.
+
+    The cost does not grow with the audience: one grouped aggregate for the counts, one query for the breakdown's
+    unit names, one count and one page of officers, one query for that page's attempts (the caller checks that
+    the viewer may see `unit`)."""
+    page_size = max(1, min(page_size, MONITOR_MAX_PAGE_SIZE))
+    audience_q = exam_audience_spec(exam).q() & Q(status=Officer.Status.ACTIVE)
+    in_view = Officer.objects.filter(_scope_q(viewer)).filter(audience_q | Q(_attempts(exam)))
+    if unit is not None:
+        in_view = in_view.filter(subtree_q([unit]))
+    states = _state_filters(exam, now)
+    online_q = Q(
+        _attempts(exam, state=Attempt.State.IN_PROGRESS, last_seen_at__gte=now - dt.timedelta(seconds=ONLINE_SECONDS))
+    )
+
+    prefix_length = _breakdown_prefix_length(viewer, unit)
+    grouped = (
+        in_view.annotate(group=Substr("unit__path", 1, prefix_length))
+        .values("group")
+        .annotate(
+            audience=Count("pk", filter=audience_q),
+            online=Count("pk", filter=online_q),
+            **{key: Count("pk", filter=q) for key, q in states.items()},
+        )
+        .order_by("group")
+    )
+    monitor = Monitor(exam=exam, unit=unit, state=state, search=search, page_size=page_size)
+    by_group = {row.pop("group"): MonitorCounts(**row) for row in grouped}
+    names = Unit.objects.filter(path__in=list(by_group)).in_bulk(field_name="path") if by_group else {}
+    for group, counts in by_group.items():
+        monitor.add(counts)
+        monitor.units.append(MonitorUnit(unit=names.get(group), counts=counts, is_self=len(group) < prefix_length))
+
+    listed = in_view
+    if state in states:
+        listed = listed.filter(states[state])
+    if search:
+        listed = listed.filter(Q(name__icontains=search) | Q(employee_no__icontains=search))
+    monitor.matching = listed.count()
+    monitor.page = max(1, min(page, monitor.num_pages))  # past the end: the last page
+    offset = (monitor.page - 1) * page_size
+    officers = list(
+        listed.select_related("unit").order_by("unit__path", "employee_no", "pk")[offset : offset + page_size]
+    )
+    latest: dict[int, Attempt] = {}
     attempts = (
-        Attempt.objects.filter(exam=exam, officer__in=visible.values("pk"))
+        Attempt.objects.filter(exam=exam, officer_id__in=[o.pk for o in officers])
         .annotate(answered=Count("items", filter=Q(items__response__isnull=False)))
         .order_by("officer_id", "number")
     )
-    latest: dict[int, Attempt] = {}
-    for attempt in attempts:
+    for attempt in attempts if officers else ():
         latest[attempt.officer_id] = attempt
-    officer_ids = audience_ids | set(latest)
-    officers = Officer.objects.filter(pk__in=officer_ids).select_related("unit").order_by("unit__path", "employee_no")
-    monitor = Monitor(exam=exam, audience=len(audience_ids))
     online_since = now - dt.timedelta(seconds=ONLINE_SECONDS)
     for officer in officers:
         attempt = latest.get(officer.pk)
         row = MonitorRow(officer=officer, attempt=attempt)
         if attempt is not None:
             row.answered = attempt.answered
-            monitor.started += 1
             if attempt.state == Attempt.State.IN_PROGRESS:
-                monitor.in_progress += 1
+                row.state = "in_progress" if attempt.deadline >= now else "overdue"
                 row.online = bool(attempt.last_seen_at and attempt.last_seen_at >= online_since)
-                monitor.online += row.online
             else:
-                monitor.submitted += 1
-        elif officer.pk in audience_ids:
-            monitor.not_started += 1
+                row.state = "submitted"
         monitor.rows.append(row)
     return monitor
 

@@ -12,14 +12,15 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from org.access import current_officer, has, role_required
+from org.access import access_unit, current_officer, has, role_required
+from org.scopes import units_visible_to
 
 from .. import selectors as bank_selectors
 from ..access import access_exam
@@ -348,16 +349,79 @@ def _local(value) -> str:
     return timezone.localtime(value).strftime("%H:%M:%S") if value else ""
 
 
-def _monitor_json(monitor: exam_selectors.Monitor) -> dict:
+class _BadMonitorQuery(ValueError):
+    pass
+
+
+def _bounded_int(value: str | None, *, default: int, low: int, high: int) -> int:
+    if value in (None, ""):
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise _BadMonitorQuery from None
+    if not low <= number <= high:
+        raise _BadMonitorQuery
+    return number
+
+
+def _monitor_filters(request: HttpRequest) -> dict:
+    """The monitor's query string: unit (in the viewer's scope: else 403/404), state, q (name or 工号), page (past
+    the last page: the last one) and size (at most MONITOR_MAX_PAGE_SIZE). Malformed input: _BadMonitorQuery."""
+    params = request.GET
+    state = params.get("state", "")
+    search = params.get("q", "").strip()
+    if state and state not in exam_selectors.MONITOR_STATES or len(search) > 50:
+        raise _BadMonitorQuery
+    unit_pk = params.get("unit", "")
     return {
-        "counts": {
-            "audience": monitor.audience,
-            "started": monitor.started,
-            "in_progress": monitor.in_progress,
-            "submitted": monitor.submitted,
-            "not_started": monitor.not_started,
-            "online": monitor.online,
-        },
+        "unit": access_unit(request.user, unit_pk) if unit_pk else None,
+        "state": state,
+        "search": search,
+        "page": _bounded_int(params.get("page"), default=1, low=1, high=1_000_000),
+        "page_size": _bounded_int(
+            params.get("size"),
+            default=exam_selectors.MONITOR_PAGE_SIZE,
+            low=1,
+            high=exam_selectors.MONITOR_MAX_PAGE_SIZE,
+        ),
+    }
+
+
+def _counts_json(counts: exam_selectors.MonitorCounts) -> dict:
+    return {
+        "audience": counts.audience,
+        "started": counts.started,
+        "in_progress": counts.in_progress,
+        "overdue": counts.overdue,
+        "submitted": counts.submitted,
+        "not_started": counts.not_started,
+        "online": counts.online,
+    }
+
+
+def _state_labels() -> dict[str, str]:
+    return {"not_started": _("未开始"), "in_progress": _("作答中"), "overdue": _("已超时"), "submitted": _("已交卷")}
+
+
+def _monitor_json(monitor: exam_selectors.Monitor) -> dict:
+    labels = _state_labels()
+    return {
+        "counts": _counts_json(monitor),
+        "units": [
+            {
+                "unit": entry.unit.pk if entry.unit else None,
+                "name": entry.unit.name if entry.unit else "",
+                "is_self": entry.is_self,
+                "counts": _counts_json(entry.counts),
+            }
+            for entry in monitor.units
+        ],
+        "page": monitor.page,
+        "num_pages": monitor.num_pages,
+        "page_size": monitor.page_size,
+        "matching": monitor.matching,
+        "poll_seconds": exam_selectors.MONITOR_POLL_SECONDS,
         "rows": [
             {
                 "officer": row.officer.pk,
@@ -365,8 +429,8 @@ def _monitor_json(monitor: exam_selectors.Monitor) -> dict:
                 "employee_no": row.officer.employee_no,
                 "unit": row.officer.unit.full_path,
                 "attempt": row.attempt.pk if row.attempt else None,
-                "state": row.attempt.state if row.attempt else "",
-                "state_label": row.attempt.get_state_display() if row.attempt else _("未开始"),
+                "state": row.state,
+                "state_label": labels[row.state],
                 "started": _local(row.attempt.started_at) if row.attempt else "",
                 "answered": row.answered,
                 "last_seen": _local(row.attempt.last_seen_at) if row.attempt else "",
@@ -379,21 +443,42 @@ def _monitor_json(monitor: exam_selectors.Monitor) -> dict:
     }
 
 
+def _monitor(request: HttpRequest, pk: int) -> tuple[Exam, exam_selectors.Monitor]:
+    exam = access_exam(request.user, pk, action="monitor")
+    filters = _monitor_filters(request)
+    return exam, exam_selectors.exam_monitor(exam=exam, viewer=request.user, now=timezone.now(), **filters)
+
+
 @login_required
 def exam_monitor(request: HttpRequest, pk: int) -> HttpResponse:
-    exam = access_exam(request.user, pk, action="monitor")
-    monitor = exam_selectors.exam_monitor(exam=exam, viewer=request.user, now=timezone.now())
+    try:
+        exam, monitor = _monitor(request, pk)
+    except _BadMonitorQuery:
+        return HttpResponseBadRequest(_("筛选条件无效。"))
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "exams/authoring/monitor.html",
-        {"exam": exam, "monitor": monitor, "may_proctor": exam_selectors.may_proctor(request.user, exam)},
+        {
+            "exam": exam,
+            "monitor": monitor,
+            "may_proctor": exam_selectors.may_proctor(request.user, exam),
+            "units": units_visible_to(request.user).order_by("path").only("pk", "name", "full_path", "path", "depth"),
+            "states": _state_labels(),
+            "page_query": query.urlencode(),
+            "poll_seconds": exam_selectors.MONITOR_POLL_SECONDS,
+        },
     )
 
 
 @login_required
 def exam_monitor_data(request: HttpRequest, pk: int) -> JsonResponse:
-    exam = access_exam(request.user, pk, action="monitor")
-    monitor = exam_selectors.exam_monitor(exam=exam, viewer=request.user, now=timezone.now())
+    """What the monitor page polls: the counts and the current page only."""
+    try:
+        _exam, monitor = _monitor(request, pk)
+    except _BadMonitorQuery:
+        return JsonResponse({"error": _("筛选条件无效。")}, status=400)
     return JsonResponse(_monitor_json(monitor))
 
 

@@ -1,4 +1,5 @@
-/* Authoring pages: the rule editor's live availability count and the live exam monitor (refresh every 10 s,
+/* Authoring pages: the rule editor's live availability count and the live exam monitor (refreshes the counts and
+   the page in view, the filters of the page's own query string, every data-poll seconds (never under 10);
    proctor buttons). Plain JS; texts come from data attributes rendered through gettext. */
 (function () {
   "use strict";
@@ -87,7 +88,7 @@
       if (proctor) {
         var actions = cell("");
         actions.className = "nowrap";
-        if (r.state === "in_progress") {
+        if (r.state === "in_progress" || r.state === "overdue") {
           actions.appendChild(button("extend", r.attempt, table.dataset.extend));
           actions.appendChild(document.createTextNode(" "));
           actions.appendChild(button("force", r.attempt, table.dataset.force));
@@ -96,16 +97,29 @@
       }
       rows.appendChild(tr);
     });
-    if (data.rows.length) {
-      body.replaceChildren(rows);
+    if (!data.rows.length) {
+      var empty = cell(table.dataset.empty);
+      empty.colSpan = 8;
+      empty.className = "muted";
+      var tr = document.createElement("tr");
+      tr.appendChild(empty);
+      rows.appendChild(tr);
     }
+    body.replaceChildren(rows);
+    (data.units || []).forEach(function (u) {
+      var tr = document.querySelector('#monitor-units tr[data-unit="' + u.unit + '"]');
+      if (!tr) return;
+      ["audience", "not_started", "in_progress", "overdue", "submitted"].forEach(function (key, i) {
+        tr.cells[i + 1].textContent = u.counts[key];
+      });
+    });
     var updated = document.getElementById("monitor-updated");
     if (updated) updated.textContent = new Date(data.server_now).toLocaleTimeString();
   }
 
   function refresh() {
     if (document.hidden) return;
-    fetch(table.dataset.url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+    fetch(table.dataset.url + window.location.search, { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (r) { return r.ok ? r.json() : null; })
       .then(function (data) { if (data) render(data); });
   }
@@ -145,5 +159,5 @@
     });
   });
 
-  setInterval(refresh, 10000);
+  setInterval(refresh, Math.max(10, Number(table.dataset.poll) || 15) * 1000);
 })();
