@@ -4,6 +4,7 @@
     .venv/bin/python -m bench exam_load run --n 500 [--interval 15 --jitter 3] [--fault] [--baseline-only 60]
     .venv/bin/python -m bench exam_load login [--count 20]
     .venv/bin/python -m bench exam_load profile
+    .venv/bin/python -m bench exam_load monitor [--officers 2000 --polls 20]   # the live monitor's JSON per poll
     .venv/bin/python -m bench exam_load all      # seed, N = 250 500 1000 2000, then the fault run (N = 500)
     .venv/bin/python -m bench exam_load capacity [--start 250 --step 250 --max 3000]   # largest N meeting targets
 
@@ -1134,6 +1135,118 @@ def cmd_profile(args) -> dict:
     return out
 
 
+def monitor_sitting(exam, officers: list) -> dict:
+    """Attempts for a live-looking sitting of `exam`, straight from the models (bulk inserts): of every 20
+    officers, 14 in progress (half of them seen within the minute, 5 answers each), 4 submitted, 1 overdue, 1 not
+    started."""
+    import random as _random
+
+    from django.utils import timezone
+
+    from exams.models import Attempt, AttemptItem
+    from exams.services.papers import option_order, paper_materialize
+
+    now = timezone.now()
+    drawn = paper_materialize(paper=exam.paper, rng=_random.Random(1))
+    attempts, states = [], Counter()
+    for i, officer in enumerate(officers):
+        slot = i % 20
+        if slot == 19:
+            states["not_started"] += 1
+            continue
+        state = "submitted" if slot >= 15 else "in_progress"
+        deadline = now - dt.timedelta(minutes=2) if slot == 14 else now + dt.timedelta(minutes=40)
+        attempts.append(
+            Attempt(
+                exam=exam,
+                officer=officer,
+                number=1,
+                seed=i,
+                state=state,
+                started_at=now - dt.timedelta(minutes=20),
+                deadline=deadline,
+                submitted_at=now if state == "submitted" else None,
+                last_seen_at=now - dt.timedelta(seconds=30 if slot % 2 else 600),
+            )
+        )
+        states["overdue" if slot == 14 else state] += 1
+    attempts = Attempt.objects.bulk_create(attempts, batch_size=1000)
+    items = [
+        AttemptItem(
+            attempt=attempt,
+            position=position,
+            question=d.question,
+            version=d.version,
+            content=d.version.content,
+            option_order=option_order(content=d.version.content, shuffle=False, rng=_random.Random(0)),
+            points=d.points,
+            response="A" if position <= 5 else None,
+            seq=1 if position <= 5 else 0,
+        )
+        for attempt in attempts
+        for position, d in enumerate(drawn, start=1)
+    ]
+    AttemptItem.objects.bulk_create(items, batch_size=5000)
+    return dict(states)
+
+
+def cmd_monitor(args) -> None:
+    """The live monitor's JSON (what every watcher's page polls) for an exam of `--officers` seated officers, as a
+    trainer (everyone) and as the leader of one squad: ms (wall and CPU, Django test client in-process) and
+    queries per poll, for the first page, a unit filter, a state filter, a search and a far page."""
+    django_setup()
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from org.models import Officer, Unit, User
+    from org.services import role_grant
+
+    exam = make_exam(args.officers, "monitor")
+    officers = list(Officer.objects.filter(employee_no__startswith=PREFIX).order_by("employee_no")[: args.officers])
+    states = monitor_sitting(exam, officers)
+    squad = Unit.objects.filter(full_path__startswith=f"{BUREAU}/").order_by("path").first()
+    trainer = User.objects.get_or_create(username="bench-monitor-trainer")[0]
+    role_grant(user=trainer, role="trainer")
+    leader = User.objects.get_or_create(username="bench-monitor-leader")[0]
+    role_grant(user=leader, role="unit_leader", unit=squad)
+    url = f"/exams/manage/{exam.pk}/monitor.json"
+    cases = {
+        "first page": {},
+        "unit filter": {"unit": squad.pk},
+        "state filter": {"state": "in_progress"},
+        "search": {"q": "基准队员1"},
+        "page 30": {"page": 30},
+        "size 200": {"size": 200},
+    }
+    out: dict = {"officers": args.officers, "sitting": states, "polls": args.polls, "cases": {}}
+    for who, user in (("trainer", trainer), ("leader", leader)):
+        client = Client(HTTP_HOST=HOST)
+        client.force_login(user)
+        for name, params in cases.items():
+            wall, cpu, queries, rows = [], [], 0, 0
+            for _ in range(args.polls):
+                with CaptureQueriesContext(connection) as q:
+                    c, t = time.process_time(), time.perf_counter()
+                    response = client.get(url, params)
+                    wall.append(time.perf_counter() - t)
+                    cpu.append(time.process_time() - c)
+                assert response.status_code == 200, (who, name, response.status_code)
+                queries, rows = len(q), len(response.json()["rows"])
+            out["cases"][f"{who}: {name}"] = {
+                "queries": queries,
+                "rows": rows,
+                "wall_ms_p50": round(pct(wall, 50) * 1000, 1),
+                "wall_ms_p95": round(pct(wall, 95) * 1000, 1),
+                "cpu_ms_p50": round(pct(cpu, 50) * 1000, 1),
+                "bytes": len(response.content),
+            }
+    out["load_average"] = [round(x, 2) for x in os.getloadavg()]
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "monitor.json").write_text(json.dumps(out, ensure_ascii=False, indent=2))
+    print(json.dumps(out, ensure_ascii=False, indent=2))
+
+
 def cmd_report(args) -> None:
     """A markdown table of the runs in bench/results/*.json (the figures docs/PERFORMANCE.md quotes)."""
     rows = []
@@ -1204,6 +1317,9 @@ def parser() -> argparse.ArgumentParser:
     pf = sub.add_parser("profile")
     pf.add_argument("--officers", type=int, default=10)
     pf.add_argument("--cprofile", action="store_true")
+    mo = sub.add_parser("monitor")
+    mo.add_argument("--officers", type=int, default=2000)
+    mo.add_argument("--polls", type=int, default=20)
     rp = sub.add_parser("report")
     rp.add_argument("names", nargs="+", help="result names, e.g. n250 n500")
     return p
@@ -1222,6 +1338,8 @@ def main(argv: list[str] | None = None) -> None:
         cmd_login(args)
     elif args.cmd == "profile":
         cmd_profile(args)
+    elif args.cmd == "monitor":
+        cmd_monitor(args)
     elif args.cmd == "report":
         cmd_report(args)
     elif args.cmd == "all":
