@@ -1121,7 +1121,7 @@ def cmd_profile(args) -> dict:
     if "grade_task" in out:  # the same sitting's CPU including its grading in the task worker (issue #16)
         out["sitting_cpu_ms"]["with_grading_task"] = round(sitting + out["grade_task"]["cpu_ms_p50"], 1)
     out["load_average"] = [round(x, 2) for x in os.getloadavg()]
-    out["sql"] = {kind: sql[kind] for kind in ("save", "baseline")}
+    out["sql"] = {kind: sql[kind] for kind in ("start", "save", "baseline")}
     out["officers"] = args.officers
     if args.cprofile:
         out["cprofile"] = {}

@@ -80,6 +80,8 @@ def current_officer(user: User) -> Officer | None:
     cached = getattr(user, "_zhifa_officer", None)
     if cached is None:
         cached = Officer.objects.select_related("unit", "role_category").filter(user=user).first() or False
+        if cached:
+            cached.user = user  # the same row: officer.user (audit rows name it) costs no second query
         user._zhifa_officer = cached
     return cached or None
 

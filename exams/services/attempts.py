@@ -27,7 +27,7 @@ from org.services import audit_record
 from ..models import Attempt, AttemptItem, Exam, ReviewWhen
 from ..selectors.attempts import attempt_overdue, attempts_overdue_ids, exam_eligibility, makeup_window
 from . import grading
-from .papers import PaperInvalid, option_order, paper_materialize
+from .papers import PaperInvalid, SittingQuestion, paper_sitting
 
 MAX_TEXT = 20_000  # characters of a case-analysis or fill-in answer
 MAX_EXTEND_MINUTES = 600
@@ -100,24 +100,25 @@ def _deadline(*, exam: Exam, start: dt.datetime, is_makeup: bool) -> dt.datetime
     return min(start + dt.timedelta(minutes=exam.duration_minutes), closes)
 
 
-def _freeze(attempt: Attempt) -> None:
-    rng = random.Random(attempt.seed)
-    paper = attempt.exam.paper
-    drawn = paper_materialize(paper=paper, rng=rng)
+def _sitting(exam: Exam, seed: int) -> list[SittingQuestion]:
+    """The paper as this seed resolves it (a fixed paper's questions from the cache: papers.paper_sitting)."""
+    paper = exam.paper if Exam.paper.is_cached(exam) else None
+    return paper_sitting(paper_id=exam.paper_id, paper=paper, rng=random.Random(seed))
+
+
+def _freeze(attempt: Attempt, sitting: list[SittingQuestion]) -> None:
     AttemptItem.objects.bulk_create(
         AttemptItem(
             attempt=attempt,
             position=position,
-            question=d.question,
-            version=d.version,
-            content=d.version.content,
-            option_order=option_order(content=d.version.content, shuffle=paper.shuffle_options, rng=rng),
-            points=d.points,
+            question_id=q.question_id,
+            version_id=q.version_id,
+            content=q.content,
+            option_order=q.option_order,
+            points=q.points,
         )
-        for position, d in enumerate(drawn, start=1)
+        for position, q in enumerate(sitting, start=1)
     )
-    attempt.max_score = sum((d.points for d in drawn), grading.ZERO)
-    attempt.save(update_fields=["max_score"])
 
 
 def _open_attempt(exam: Exam, officer: Officer) -> Attempt | None:
@@ -145,30 +146,32 @@ def attempt_start(*, exam: Exam, officer: Officer, now: dt.datetime | None = Non
 
 def _start_locked(*, exam: Exam, officer: Officer, now: dt.datetime) -> Attempt:
     Officer.objects.select_for_update().filter(pk=officer.pk).first()
-    existing = _open_attempt(exam, officer)
-    if existing is not None:
-        return existing
-    eligibility = exam_eligibility(exam=exam, officer=officer, now=now)
+    eligibility = exam_eligibility(exam=exam, officer=officer, now=now)  # read under the lock: current
+    if eligibility.open_attempt is not None:
+        return eligibility.open_attempt
     if not eligibility.can_start:
         raise AttemptRefused(eligibility.reason)
     number = (
         Attempt.objects.filter(exam=exam, officer=officer).order_by("-number").values_list("number", flat=True).first()
         or 0
     ) + 1
+    seed = random.SystemRandom().getrandbits(62)
+    try:
+        sitting = _sitting(exam, seed)
+    except PaperInvalid as exc:
+        raise AttemptRefused(str(exc)) from exc
     attempt = Attempt.objects.create(
         exam=exam,
         officer=officer,
         number=number,
         is_makeup=eligibility.is_makeup,
-        seed=random.SystemRandom().getrandbits(62),
+        seed=seed,
         started_at=now,
         deadline=_deadline(exam=exam, start=now, is_makeup=eligibility.is_makeup),
         last_seen_at=now,
+        max_score=sum((q.points for q in sitting), grading.ZERO),
     )
-    try:
-        _freeze(attempt)
-    except PaperInvalid as exc:
-        raise AttemptRefused(str(exc)) from exc
+    _freeze(attempt, sitting)
     audit_record(
         actor=officer.user,
         action="attempt.start",

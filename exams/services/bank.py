@@ -13,6 +13,7 @@ from org.services import audit_record
 
 from ..formats.base import DEFAULT_CATEGORY, ParseResult, QuestionData, validate
 from ..models import Question, QuestionCategory, QuestionVersion
+from .papers import papers_changed
 
 
 class QuestionInvalid(Exception):
@@ -126,6 +127,7 @@ def question_update(*, question: Question, data: QuestionData, actor, note: str 
         created_by=actor if actor is not None and actor.pk else None,
         note=note[:200],
     )
+    papers_changed()  # a fixed paper's next sitting takes this version
     _cite_law_refs(question)
     audit_record(actor=actor, action="question.update", target=question, data={"version": question.version_number})
     return question

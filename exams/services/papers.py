@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import random
+import secrets
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
@@ -47,6 +49,18 @@ def _latest_versions(question_ids: list[int]) -> dict[int, QuestionVersion]:
     return latest
 
 
+def _fixed_questions(paper: Paper) -> list[DrawnQuestion]:
+    """A fixed paper's questions in paper order, each with its current version and its points on this paper."""
+    picked = [
+        (item.question, item.points or item.question.points)
+        for item in paper.items.select_related("question").order_by("position", "id")
+    ]
+    if not picked:
+        raise PaperInvalid(_("试卷《%(title)s》还没有试题。") % {"title": paper.title})
+    versions = _latest_versions([q.pk for q, _points in picked])
+    return [DrawnQuestion(question=q, version=versions[q.pk], points=Decimal(points)) for q, points in picked]
+
+
 def paper_materialize(*, paper: Paper, rng: random.Random) -> list[DrawnQuestion]:
     """The questions of one sitting, in order, each with its current version and its points on this paper.
 
@@ -54,28 +68,27 @@ def paper_materialize(*, paper: Paper, rng: random.Random) -> list[DrawnQuestion
     in turn, never drawing a question twice, so every sitting has the same count and points per rule: papers of
     equal weight. Raises PaperInvalid when a rule cannot be filled.
     """
-    picked: list[tuple[Question, Decimal]] = []
     if paper.mode == Paper.Mode.FIXED:
-        for item in paper.items.select_related("question").order_by("position", "id"):
-            picked.append((item.question, item.points or item.question.points))
-        if not picked:
-            raise PaperInvalid(_("试卷《%(title)s》还没有试题。") % {"title": paper.title})
-    else:
-        taken: set[int] = set()
-        rules = list(paper.rules.select_related("category").order_by("position", "id"))
-        if not rules:
-            raise PaperInvalid(_("试卷《%(title)s》还没有抽题规则。") % {"title": paper.title})
-        for number, rule in enumerate(rules, start=1):
-            pool = sorted(set(rule_candidates(rule).values_list("pk", flat=True)) - taken)
-            if len(pool) < rule.count:
-                raise PaperInvalid(
-                    _("抽题规则 %(n)s 需要 %(need)s 道题,题库中符合条件的启用试题只有 %(have)s 道。")
-                    % {"n": number, "need": rule.count, "have": len(pool)}
-                )
-            chosen = rng.sample(pool, rule.count)
-            taken.update(chosen)
-            by_id = Question.objects.in_bulk(chosen)
-            picked.extend((by_id[pk], rule.points_each) for pk in chosen)
+        drawn = _fixed_questions(paper)
+        if paper.shuffle_questions:
+            rng.shuffle(drawn)
+        return drawn
+    picked: list[tuple[Question, Decimal]] = []
+    taken: set[int] = set()
+    rules = list(paper.rules.select_related("category").order_by("position", "id"))
+    if not rules:
+        raise PaperInvalid(_("试卷《%(title)s》还没有抽题规则。") % {"title": paper.title})
+    for number, rule in enumerate(rules, start=1):
+        pool = sorted(set(rule_candidates(rule).values_list("pk", flat=True)) - taken)
+        if len(pool) < rule.count:
+            raise PaperInvalid(
+                _("抽题规则 %(n)s 需要 %(need)s 道题,题库中符合条件的启用试题只有 %(have)s 道。")
+                % {"n": number, "need": rule.count, "have": len(pool)}
+            )
+        chosen = rng.sample(pool, rule.count)
+        taken.update(chosen)
+        by_id = Question.objects.in_bulk(chosen)
+        picked.extend((by_id[pk], rule.points_each) for pk in chosen)
     if paper.shuffle_questions:
         rng.shuffle(picked)
     versions = _latest_versions([q.pk for q, _points in picked])
@@ -88,6 +101,78 @@ def option_order(*, content: dict, shuffle: bool, rng: random.Random) -> list[st
     if shuffle and content["kind"] in ("single", "multiple"):
         rng.shuffle(keys)
     return keys
+
+
+# --- one sitting, as an attempt freezes it (cheap starts) -------------------------------------------------
+
+# What a fixed paper resolves to (its questions, their current versions and points, in paper order) is the same
+# for every sitting until the paper or one of its questions changes, so it is kept in the cache (shared by the
+# workers) instead of being read from three tables at every start. Every service that changes it calls
+# papers_changed(), which replaces the generation every entry is checked against; the TTL bounds what an edit
+# made outside the services could leave behind.
+FROZEN_PAPER_SECONDS = 600
+_GENERATION_KEY = "exams:papers:generation"
+
+
+def _frozen_key(paper_id: int) -> str:
+    return f"exams:papers:frozen:{paper_id}"
+
+
+def _new_generation() -> None:
+    cache.set(_GENERATION_KEY, secrets.token_hex(8), None)
+
+
+def papers_changed() -> None:
+    """Forget every frozen paper: a paper's items or settings changed, or a question got a new version. Now, and
+    again on commit, so a start that read the old rows in between cannot keep them."""
+    _new_generation()
+    transaction.on_commit(_new_generation)
+
+
+@dataclass(frozen=True)
+class SittingQuestion:
+    """One question of a sitting as the attempt stores it (AttemptItem's fields)."""
+
+    question_id: int
+    version_id: int
+    content: dict
+    points: Decimal
+    option_order: list[str]
+
+
+def _rows(drawn: list[DrawnQuestion]) -> list[tuple[int, int, dict, Decimal]]:
+    return [(d.question.pk, d.version.pk, d.version.content, d.points) for d in drawn]
+
+
+def paper_sitting(*, paper_id: int, rng: random.Random, paper: Paper | None = None) -> list[SittingQuestion]:
+    """The questions of one sitting with their option order: exactly paper_materialize + option_order with the
+    same rng (a test holds them equal), but a fixed paper's resolved questions come from the cache (no query
+    when warm). Draw papers draw per sitting from the bank as before. Raises PaperInvalid."""
+    got = cache.get_many([_GENERATION_KEY, _frozen_key(paper_id)])
+    frozen = got.get(_frozen_key(paper_id))
+    if frozen is not None and got.get(_GENERATION_KEY) == frozen[0]:
+        _generation, shuffle_questions, shuffle_options, in_order = frozen
+        rows = list(in_order)
+        if shuffle_questions:
+            rng.shuffle(rows)  # the permutation paper_materialize makes: it depends on the length and rng only
+    else:
+        # The generation is read before the rows, so an edit committed meanwhile leaves this entry stale.
+        generation = cache.get_or_set(_GENERATION_KEY, lambda: secrets.token_hex(8), None)
+        paper = paper if paper is not None else Paper.objects.get(pk=paper_id)
+        shuffle_options = paper.shuffle_options
+        if paper.mode == Paper.Mode.FIXED:
+            in_order = _rows(_fixed_questions(paper))
+            entry = (generation, paper.shuffle_questions, shuffle_options, in_order)
+            cache.set(_frozen_key(paper_id), entry, FROZEN_PAPER_SECONDS)
+            rows = list(in_order)
+            if paper.shuffle_questions:
+                rng.shuffle(rows)
+        else:
+            rows = _rows(paper_materialize(paper=paper, rng=rng))
+    return [
+        SittingQuestion(q, v, content, points, option_order(content=content, shuffle=shuffle_options, rng=rng))
+        for q, v, content, points in rows
+    ]
 
 
 # --- authoring: papers (trainer pages) -------------------------------------------------------------------
@@ -238,6 +323,7 @@ def paper_update(*, paper: Paper, actor: User | None, **fields) -> Paper:
         setattr(paper, key, value)
     if changed:
         paper.save()
+        papers_changed()
         audit_record(actor=actor, action="paper.update", target=paper, data={"fields": sorted(changed)})
     return paper
 
@@ -295,6 +381,7 @@ def paper_item_add(*, paper: Paper, question: Question, actor: User | None, poin
         return existing
     last = paper.items.order_by("-position").values_list("position", flat=True).first() or 0
     item = PaperItem.objects.create(paper=paper, question=question, position=last + 1, points=points)
+    papers_changed()
     audit_record(actor=actor, action="paper.item_add", target=paper, data={"question": question.pk})
     return item
 
@@ -306,6 +393,7 @@ def paper_item_remove(*, item: PaperItem, actor: User | None) -> None:
     question_id = item.question_id
     item.delete()
     _renumber(paper.items.order_by("position", "id"))
+    papers_changed()
     audit_record(actor=actor, action="paper.item_remove", target=paper, data={"question": question_id})
 
 
@@ -320,6 +408,7 @@ def paper_item_move(*, item: PaperItem, offset: int, actor: User | None) -> None
     if 0 <= target < len(items):
         items[index], items[target] = items[target], items[index]
         _renumber(items)
+        papers_changed()
 
 
 RULE_FIELDS = ("kind", "category", "tag", "difficulty", "count", "points_each")
