@@ -58,3 +58,12 @@ def test_a_role_granted_counts_from_the_next_request(officer_client):
     assert roles_of(_session_user(client)).leader_unit_paths == ()
     grant(officer.user, RoleGrant.Role.UNIT_LEADER, officer.unit)
     assert roles_of(_session_user(client)).leader_unit_paths == (officer.unit.path,)
+
+
+def test_a_session_naming_no_valid_user_is_anonymous(db):
+    from org.auth_backends import EmployeeNoOrPhoneBackend
+
+    backend = EmployeeNoOrPhoneBackend()
+    assert backend.get_user("not-a-number") is None
+    assert backend.get_user(None) is None
+    assert backend.get_user(987_654_321) is None
