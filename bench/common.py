@@ -1,5 +1,6 @@
 """What the database benchmarks share: a throwaway PostgreSQL database's admin statements, timing and percentiles,
-the machine's load (`uptime`), fast COPY loading, and the bench roster (users and officers by COPY)."""
+the machine's load (`uptime`), fast COPY loading, the bench roster (users and officers by COPY), and the app
+under uvicorn (`AppServer`) for the HTTP and websocket benchmarks."""
 
 from __future__ import annotations
 
@@ -7,11 +8,15 @@ import contextlib
 import datetime as dt
 import os
 import secrets
+import signal
 import statistics
 import string
 import subprocess
+import sys
 import time
+from pathlib import Path
 
+ROOT = Path(__file__).resolve().parent.parent
 PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 
 
@@ -190,3 +195,121 @@ def throwaway_database(name: str):
     finally:
         admin_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         print(f"dropped {name}")
+
+
+def _proc_cpu_seconds(pid: int) -> float:
+    """utime + stime of one process from /proc (0 when it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class AppServer:
+    """The app under uvicorn (`config.asgi:application`, DJANGO_SETTINGS_MODULE=config.settings.bench) on
+    127.0.0.1:`port`, started and stopped by a benchmark; optionally the task worker beside it (`db_worker`).
+    `start` returns once every worker answers /healthz and each has served a few requests (imports warmed)."""
+
+    def __init__(
+        self,
+        *,
+        port: int,
+        workers: int,
+        log: Path,
+        uvicorn_args: tuple[str, ...] = (),
+        env: dict[str, str] | None = None,
+        task_worker: bool = False,
+    ):
+        self.port, self.workers, self.log_path = port, workers, log
+        self.uvicorn_args, self.extra_env, self.with_task_worker = uvicorn_args, env or {}, task_worker
+        self.proc: subprocess.Popen | None = None
+        self.task_worker: subprocess.Popen | None = None
+        self.log = None
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        import urllib.request
+
+        env = dict(os.environ, DJANGO_SETTINGS_MODULE="config.settings.bench", **self.extra_env)
+        env.pop("DATABASE_URL", None)
+        self.log = open(self.log_path, "w")  # noqa: SIM115 (closed in stop)
+        command = [
+            str(ROOT / ".venv/bin/uvicorn"),
+            "config.asgi:application",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            "--workers",
+            str(self.workers),
+            "--loop",
+            "uvloop",
+            "--http",
+            "httptools",
+            "--no-access-log",
+            "--backlog",
+            "4096",
+            *self.uvicorn_args,
+        ]
+        spawn = {"cwd": ROOT, "env": env, "stdout": self.log, "stderr": subprocess.STDOUT, "start_new_session": True}
+        self.proc = subprocess.Popen(command, **spawn)
+        if self.with_task_worker:
+            self.task_worker = subprocess.Popen(
+                [sys.executable, "manage.py", "db_worker", "--no-startup-delay", "--interval", "0.5", "--no-reload"],
+                **spawn,
+            )
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            try:
+                with urllib.request.urlopen(f"{self.base}/healthz", timeout=2) as response:
+                    if response.status == 200 and len(self.worker_pids()) == self.workers:
+                        for _ in range(4 * self.workers):
+                            urllib.request.urlopen(f"{self.base}/healthz", timeout=5).read()
+                        return
+            except OSError:
+                pass
+            time.sleep(0.5)
+        raise RuntimeError(f"server did not come up; see {self.log_path}")
+
+    def worker_pids(self) -> list[int]:
+        if self.proc is None:
+            return []
+        try:
+            children = Path(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children").read_text().split()
+        except OSError:
+            return []
+        pids = []
+        for pid in children:
+            try:
+                cmd = Path(f"/proc/{pid}/cmdline").read_bytes()
+            except OSError:
+                continue
+            if b"multiprocessing" in cmd and b"resource_tracker" not in cmd:
+                pids.append(int(pid))
+        return pids
+
+    def cpu_seconds(self) -> float:
+        """utime + stime of the supervisor and its live workers (a killed worker's time is lost)."""
+        return sum(_proc_cpu_seconds(pid) for pid in ([self.proc.pid, *self.worker_pids()] if self.proc else []))
+
+    def task_worker_cpu_seconds(self) -> float:
+        return _proc_cpu_seconds(self.task_worker.pid) if self.task_worker is not None else 0.0
+
+    def stop(self) -> None:
+        for process in (self.task_worker, self.proc):
+            if process is None or process.poll() is not None:
+                continue
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+        self.task_worker = self.proc = None
+        if self.log is not None:
+            self.log.close()
+            self.log = None

@@ -32,7 +32,6 @@ import os
 import random
 import resource
 import secrets
-import subprocess
 import sys
 import time
 import urllib.request
@@ -41,7 +40,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 RESULTS = ROOT / "bench" / "results"
-from bench.common import csrf_secret, summarize  # noqa: E402  (after the path)
+from bench.common import AppServer, csrf_secret, summarize  # noqa: E402  (after the path)
 
 HOST, PORT = "127.0.0.1", int(os.environ.get("BENCH_PORT", "8766"))
 BASE = f"http://{HOST}:{PORT}"
@@ -159,61 +158,8 @@ def check_database(contest_id: int, acked: dict[tuple[int, int], object]) -> dic
 # --------------------------------------------------------------------------- server
 
 
-class Server:
-    def __init__(self, workers: int, log: Path):
-        self.workers, self.log_path, self.proc = workers, log, None
-
-    def start(self) -> None:
-        env = dict(os.environ, DJANGO_SETTINGS_MODULE="config.settings.bench")
-        env.pop("DATABASE_URL", None)
-        self.log = open(self.log_path, "w")  # noqa: SIM115 (closed in stop)
-        self.proc = subprocess.Popen(
-            [
-                str(ROOT / ".venv/bin/uvicorn"),
-                "config.asgi:application",
-                "--host",
-                HOST,
-                "--port",
-                str(PORT),
-                "--workers",
-                str(self.workers),
-                "--loop",
-                "uvloop",
-                "--http",
-                "httptools",
-                "--ws",
-                "websockets-sansio",
-                "--no-access-log",
-                "--backlog",
-                "4096",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            try:
-                with urllib.request.urlopen(f"{BASE}/healthz", timeout=2) as response:
-                    if response.status == 200:
-                        for _ in range(4 * self.workers):
-                            urllib.request.urlopen(f"{BASE}/healthz", timeout=5).read()
-                        return
-            except OSError:
-                pass
-            time.sleep(0.5)
-        raise RuntimeError(f"server did not come up; see {self.log_path}")
-
-    def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            os.killpg(self.proc.pid, 15)
-            try:
-                self.proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, 9)
-        self.log.close()
+def make_server(workers: int, log: Path) -> AppServer:
+    return AppServer(port=PORT, workers=workers, log=log, uvicorn_args=("--ws", "websockets-sansio"))
 
 
 # --------------------------------------------------------------------------- the phones and the host (asyncio)
@@ -403,7 +349,7 @@ def main(argv: list[str]) -> int:
 
         seeded = seed(args.clients, args.questions, args.seconds, args.read)
         connections.close_all()
-        server = Server(args.workers, RESULTS / "contest_fanout-server.log")
+        server = make_server(args.workers, RESULTS / "contest_fanout-server.log")
         server.start()
         try:
             outcome = asyncio.run(drive(seeded, args.questions, args.batch, random.Random(args.seed)))

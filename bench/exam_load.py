@@ -48,7 +48,6 @@ import resource
 import secrets
 import signal
 import statistics
-import subprocess
 import sys
 import time
 from collections import Counter, defaultdict
@@ -66,7 +65,7 @@ PREFIX = "BZ"  # employee numbers of the seeded officers: BZ00001 ...
 BUREAU = "基准区城管局"
 PAPER_TITLE = "基准卷:2026年度学法考试(20题)"
 
-from bench.common import csrf_secret, pct, summarize  # noqa: E402, F401  (after the path; tests use them from here)
+from bench.common import AppServer, csrf_secret, pct, summarize  # noqa: E402, F401  (after the path; tests use them from here)
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.bench")
 
@@ -411,132 +410,20 @@ def items_of(attempt_id: int) -> list[dict]:
 # --------------------------------------------------------------------------- server
 
 
-class Server:
+class Server(AppServer):
+    """The app as exam day runs it: uvicorn with the door (BENCH_MAX_INFLIGHT) and the task worker beside it
+    (submit only finalises; the grading runs in the task worker, django_tasks_db, as in production)."""
+
     def __init__(self, workers: int = 2, log: Path | None = None, healthcheck: int = 30, max_inflight: int = 32):
-        self.workers = workers
-        self.healthcheck = healthcheck
-        self.max_inflight = max_inflight
-        self.log_path = log or RESULTS / "server.log"
-        self.proc: subprocess.Popen | None = None
-        self.task_worker: subprocess.Popen | None = None
-
-    def start(self) -> None:
-        env = dict(
-            os.environ, DJANGO_SETTINGS_MODULE="config.settings.bench", BENCH_MAX_INFLIGHT=str(self.max_inflight)
+        super().__init__(
+            port=PORT,
+            workers=workers,
+            log=log or RESULTS / "server.log",
+            # the health ping must not be starved into killing a busy worker (N = 2,000 collapse, PERFORMANCE.md)
+            uvicorn_args=("--timeout-keep-alive", "75", "--timeout-worker-healthcheck", str(healthcheck)),
+            env={"BENCH_MAX_INFLIGHT": str(max_inflight)},
+            task_worker=True,
         )
-        env.pop("DATABASE_URL", None)
-        self.log = open(self.log_path, "w")
-        self.proc = subprocess.Popen(
-            [
-                str(ROOT / ".venv/bin/uvicorn"),
-                "config.asgi:application",
-                "--host",
-                HOST,
-                "--port",
-                str(PORT),
-                "--workers",
-                str(self.workers),
-                "--loop",
-                "uvloop",
-                "--http",
-                "httptools",
-                "--no-access-log",
-                "--timeout-keep-alive",
-                "75",
-                "--backlog",
-                "4096",
-                # the health ping must not be starved into killing a busy worker (N = 2,000 collapse, PERFORMANCE.md)
-                "--timeout-worker-healthcheck",
-                str(self.healthcheck),
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        # Submit only finalises; the grading runs in the task worker (django_tasks_db), as in production.
-        self.task_worker = subprocess.Popen(
-            [sys.executable, "manage.py", "db_worker", "--no-startup-delay", "--interval", "0.5", "--no-reload"],
-            cwd=ROOT,
-            env=env,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        import urllib.request
-
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            try:
-                with urllib.request.urlopen(f"{BASE}/healthz", timeout=2) as r:
-                    if r.status == 200 and len(self.worker_pids()) == self.workers:
-                        # every worker answers: warm each one's imports with a few requests
-                        for _ in range(4 * self.workers):
-                            urllib.request.urlopen(f"{BASE}/healthz", timeout=5).read()
-                        return
-            except OSError:
-                pass
-            time.sleep(0.5)
-        raise RuntimeError(f"server did not come up; see {self.log_path}")
-
-    def worker_pids(self) -> list[int]:
-        if self.proc is None:
-            return []
-        try:
-            children = Path(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children").read_text().split()
-        except OSError:
-            return []
-        pids = []
-        for pid in children:
-            try:
-                cmd = Path(f"/proc/{pid}/cmdline").read_bytes()
-            except OSError:
-                continue
-            if b"multiprocessing" in cmd and b"resource_tracker" not in cmd:
-                pids.append(int(pid))
-        return pids
-
-    def cpu_seconds(self) -> float:
-        """utime + stime of the supervisor and its live workers (a killed worker's time is lost)."""
-        total = 0.0
-        tick = os.sysconf("SC_CLK_TCK")
-        for pid in [self.proc.pid, *self.worker_pids()] if self.proc else []:
-            try:
-                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-                total += (int(fields[11]) + int(fields[12])) / tick
-            except OSError:
-                pass
-        return total
-
-    def task_worker_cpu_seconds(self) -> float:
-        if self.task_worker is None:
-            return 0.0
-        try:
-            fields = Path(f"/proc/{self.task_worker.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            return 0.0
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-    def stop(self) -> None:
-        if self.task_worker is not None:
-            self.task_worker.send_signal(signal.SIGTERM)
-            try:
-                self.task_worker.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.task_worker.pid, signal.SIGKILL)
-                self.task_worker.wait()
-            self.task_worker = None
-        if self.proc is None:
-            return
-        self.proc.send_signal(signal.SIGTERM)
-        try:
-            self.proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-            self.proc.wait()
-        self.log.close()
-        self.proc = None
 
 
 def machine_busy() -> tuple[int, int]:
