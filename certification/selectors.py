@@ -493,24 +493,24 @@ def issued_certificates(*, officers: QuerySet[Officer]) -> pd.DataFrame:
         if r[1] not in voided_issue
     ]
     return pd.DataFrame.from_records(rows, columns=["officer_id", "certificate_id", "issued_on"])
+
+
 def year_events_frame(*, year: int, officers: QuerySet[Officer]) -> pd.DataFrame:
     """What happened to the officers' certificates in `year`, from the events (voided ones and the voiding rows take
     no part): new_certificates (issued in the year), review_passed / review_failed (the standing decision of the
     year's review, the last `seq`). Columns: officer_id, new_certificates (int), review_passed, review_failed
     (bool); one row per officer with any of them. Two queries (reports)."""
     officer_qs = officers.order_by()
-    events = pd.DataFrame.from_records(
-        list(
-            CertificateEvent.objects.filter(certificate__officer_id__in=officer_qs.values("pk"))
-            .filter(
-                Q(kind=Kind.VOIDED)
-                | Q(kind=Kind.ISSUED, effective_on__year=year)
-                | Q(kind__in=CertificateEvent.REVIEW_KINDS, year=year)
-            )
-            .order_by()
-            .values_list("pk", "certificate__officer_id", "certificate_id", "kind", "seq", "voids_id")
-        ),
-        columns=["id", "officer_id", "certificate_id", "kind", "seq", "voids_id"],
+    events = fetch_frame(  # integers and strings: straight from the cursor (org.frames)
+        CertificateEvent.objects.filter(certificate__officer_id__in=officer_qs.values("pk"))
+        .filter(
+            Q(kind=Kind.VOIDED)
+            | Q(kind=Kind.ISSUED, effective_on__year=year)
+            | Q(kind__in=CertificateEvent.REVIEW_KINDS, year=year)
+        )
+        .order_by()
+        .values_list("pk", "certificate__officer_id", "certificate_id", "kind", "seq", "voids_id"),
+        ["id", "officer_id", "certificate_id", "kind", "seq", "voids_id"],
     )
     voided = set(events.loc[events["kind"] == Kind.VOIDED, "voids_id"].dropna().astype("int64"))
     live = events[(events["kind"] != Kind.VOIDED) & ~events["id"].isin(voided)]
