@@ -340,20 +340,28 @@ def certificate_status(*, certificate: Certificate, today: dt.date | None = None
 
 
 def status_frame(
-    *, officers: QuerySet[Officer], today: dt.date | None = None, hours_by_year: dict[int, pd.DataFrame] | None = None
+    *,
+    officers: QuerySet[Officer],
+    today: dt.date | None = None,
+    hours_by_year: dict[int, pd.DataFrame] | None = None,
+    annual_passed_by_year: dict[int, pd.Series] | None = None,
 ) -> pd.DataFrame:
     """`statuses` for many officers as one frame, with the same rules as certification.status.derive_status (a
     test holds the two equal), computed column-wise: no per-officer Python. Columns: officer_id, certificate_id
     (NaN without), status, valid_for_year (NaN), eligible; plus the engine's condition columns.
     `hours_by_year`: learning's hours_status_frame of the same officers, by year, when the caller already has it
-    (reports): used if the governing cycle's year is there, so the ledger is not summed twice."""
+    (reports): used if the governing cycle's year is there, so the ledger is not summed twice. Likewise
+    `annual_passed_by_year`: the ids of the officers who passed that year's annual exam (exams.sitting_frames)."""
     today = today or local_today()
     all_cycles = cycles()
     cycle = governing_cycle(all_cycles, today)
     officer_qs = officers.order_by()  # the caller's queryset as is: no extra nested IN (SELECT …) around the ledger
     if cycle is not None:
         hours = (hours_by_year or {}).get(cycle.year)
-        frame = evaluate_frame(officers=officer_qs, year=cycle.year, today=today, hours=hours)
+        annual_passed = (annual_passed_by_year or {}).get(cycle.year)
+        frame = evaluate_frame(
+            officers=officer_qs, year=cycle.year, today=today, hours=hours, annual_passed=annual_passed
+        )
     else:
         frame = pd.DataFrame({"officer_id": pd.Series(list(officer_qs.values_list("pk", flat=True)), dtype="int64")})
         frame["eligible"] = True

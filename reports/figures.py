@@ -215,9 +215,13 @@ def officer_frame(*, year: int, on: dt.date, units: list[Unit] | None = None) ->
     for prefix, kind in (("annual", ANNUAL), ("qualification", QUALIFICATION)):
         sitting = sittings[kind].rename(columns={c: f"{prefix}_{c}" for c in ("required", "sat", "passed")})
         frame = frame.merge(sitting, on="officer_id", how="left")
-    certs = status_frame(officers=roll, today=on, hours_by_year={year: hours})[["officer_id", "status"]].rename(
-        columns={"status": "cert_status"}
-    )
+    annual = sittings[ANNUAL]
+    certs = status_frame(
+        officers=roll,
+        today=on,
+        hours_by_year={year: hours},
+        annual_passed_by_year={year: annual.loc[annual["passed"], "officer_id"]},
+    )[["officer_id", "status"]].rename(columns={"status": "cert_status"})
     frame = frame.merge(certs, on="officer_id", how="left")
     frame = frame.merge(year_events_frame(year=year, officers=roll), on="officer_id", how="left")
     attendance = attendance_year_frame(year=year, officers=roll)
