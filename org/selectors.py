@@ -109,19 +109,21 @@ def officers_on_roll(*, on: dt.date, units: Iterable[Unit | str] | None = None) 
 PLACEMENT_COLUMNS = ["officer_id", "unit_id", "unit_path", "role_category_id", "status", "enforcement_duty"]
 
 
-def placements_on(*, on: dt.date, officers: QuerySet[Officer] | None = None) -> pd.DataFrame:
+def placements_on(*, on: dt.date, officers: QuerySet[Officer] | None = None, names: bool = False) -> pd.DataFrame:
     """Where each officer stood on date `on`: one row per officer with a placement that day (plus officers without
-    any placement row, as they are now). Columns: PLACEMENT_COLUMNS. Two queries."""
+    any placement row, as they are now). Columns: PLACEMENT_COLUMNS, and with `names` the officer's employee_no and
+    name after officer_id (reports: no separate read of 100,000 names). Two queries."""
     placed = _placed_on(on)
     bare = Officer.objects.filter(~Exists(OfficerPlacement.objects.filter(officer=OuterRef("pk"))))
     if officers is not None:
         placed = placed.filter(officer_id__in=officers.order_by().values("pk"))
         bare = bare.filter(pk__in=officers.order_by().values("pk"))
     fields = ("unit_id", "unit__path", "role_category_id", "status", "enforcement_duty")
+    named = ("employee_no", "name") if names else ()
     # straight from the cursor (org.frames: 100,000 rows without the ORM's converters); the flag as a real bool
-    rows = fetch_rows(placed.order_by().values_list("officer_id", *fields))
-    rows += fetch_rows(bare.order_by().values_list("pk", *fields))
-    frame = pd.DataFrame.from_records(rows, columns=PLACEMENT_COLUMNS)
+    rows = fetch_rows(placed.order_by().values_list("officer_id", *(f"officer__{f}" for f in named), *fields))
+    rows += fetch_rows(bare.order_by().values_list("pk", *named, *fields))
+    frame = pd.DataFrame.from_records(rows, columns=[PLACEMENT_COLUMNS[0], *named, *PLACEMENT_COLUMNS[1:]])
     frame["enforcement_duty"] = as_bool(frame["enforcement_duty"])
     return frame
 

@@ -27,7 +27,6 @@ from learning.selectors import (
     hours_status_frame,
     session_kinds,
 )
-from org.frames import fetch_rows
 from org.models import Unit
 from org.selectors import officers_on_roll, placements_on, units_by_path
 
@@ -203,12 +202,7 @@ HOURS_BUCKETS = [f"{i * HOURS_BUCKET}–{(i + 1) * HOURS_BUCKET}" for i in range
 def officer_frame(*, year: int, on: dt.date, units: list[Unit] | None = None) -> pd.DataFrame:
     """One row per officer on the roll on `on`, with everything the figures count. A fixed number of queries."""
     roll = officers_on_roll(on=on, units=units)
-    frame = placements_on(on=on, officers=roll)
-    people = pd.DataFrame.from_records(
-        fetch_rows(roll.order_by().values_list("pk", "employee_no", "name")),
-        columns=["officer_id", "employee_no", "name"],
-    )
-    frame = people.merge(frame, on="officer_id", how="inner")
+    frame = placements_on(on=on, officers=roll, names=True)
     hours = hours_status_frame(year=year, officers=roll)
     frame = frame.merge(hours[["officer_id", "has_rules", "met", "total_earned_c"]], on="officer_id", how="left")
     sittings = sitting_frames(officers=roll, kinds=[ANNUAL, QUALIFICATION], year=year)
