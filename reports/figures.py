@@ -416,7 +416,7 @@ def year_report(*, year: int, options: Options | None = None) -> tuple[Report, p
     """The whole bureau's figures of `year` (every unit, rolled up), and the per-officer frame they come from."""
     options = options or Options()
     on = options.reference_for(year)
-    with transaction.atomic():  # one transaction: every figure read from the same state of the database
+    with transaction.atomic():  # the scope of SET LOCAL (each statement still sees its own committed state)
         if connection.vendor == "postgresql":
             # JIT compiling costs more than it saves on these aggregates (0.15 s and more on the ledger's alone)
             with connection.cursor() as cursor:
