@@ -195,10 +195,16 @@ def _earned_matrix(*, year: int, officers: QuerySet[Officer], codes: list[str]) 
     people_sql, people_params = (
         officers.order_by().values(o_id=F("pk"), o_role=F("role_category_id")).query.sql_with_params()
     )
-    ids_sql, ids_params = officers.order_by().values("pk").query.sql_with_params()
     ledger = CreditEntry._meta
     officer_col = quote(ledger.get_field("officer").column)
     category_col = quote(ledger.get_field("category").column)
+    if officers.query.has_filters():
+        ids_sql, ids_params = officers.order_by().values("pk").query.sql_with_params()
+        of_officers = f"AND {officer_col} IN ({ids_sql})"
+    else:
+        # every officer (reports for the whole bureau): each row's officer is one of them (a foreign key), and the
+        # LEFT JOIN from `p` below keeps only theirs anyway; no semi-join over 4,000,000 rows (≈0.3 s)
+        ids_params, of_officers = (), ""
     if connection.vendor == "postgresql":
         # learning migration 0007: the row's hours × 100 as a generated integer column, in the covering index. Whole
         # numbers add up exactly, so one GROUP BY officer (a category's sum as a FILTER) gives the same sums as per
@@ -210,7 +216,7 @@ def _earned_matrix(*, year: int, officers: QuerySet[Officer], codes: list[str]) 
         ledger_sql = f"""
             SELECT {officer_col} AS officer_id, CAST(SUM({hundredths}) AS BIGINT) AS total_c{per_code}
             FROM {quote(ledger.db_table)}
-            WHERE {quote("year")} = %s AND {officer_col} IN ({ids_sql})
+            WHERE {quote("year")} = %s {of_officers}
             GROUP BY {officer_col}
         """
     else:
@@ -224,7 +230,7 @@ def _earned_matrix(*, year: int, officers: QuerySet[Officer], codes: list[str]) 
             FROM (
                 SELECT {officer_col} AS officer_id, {category_col} AS cat, {earned_c} AS earned_c
                 FROM {quote(ledger.db_table)}
-                WHERE {quote("year")} = %s AND {officer_col} IN ({ids_sql})
+                WHERE {quote("year")} = %s {of_officers}
                 GROUP BY {officer_col}, {category_col}
             ) s
             GROUP BY s.officer_id
