@@ -16,7 +16,9 @@ and after (two cores are shared with other work). Drops the database at the end,
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
+import os
 import statistics
 import sys
 import time
@@ -31,6 +33,7 @@ from bench.common import (  # noqa: E402
     CERTIFICATE_COLUMNS,
     EVENT_COLUMNS,
     PG,
+    admin_sql,
     copy_officers,
     copy_text,
     pct,
@@ -289,7 +292,7 @@ def bench(repeat: int) -> dict:
 
     times = timed(figures, repeat)
     report = holder["report"]
-    actor = User.objects.create(username="bench-hr")
+    actor, _ = User.objects.get_or_create(username="bench-hr")  # get: a --reuse'd database has it
     started = time.perf_counter()
     snapshot = snapshot_close(year=YEAR, actor=actor)
     snapshot_s = time.perf_counter() - started
@@ -316,6 +319,32 @@ def bench(repeat: int) -> dict:
     }
 
 
+@contextlib.contextmanager
+def kept_database(name: str, *, reuse: bool):
+    """For profiling without seeding each time: --keep NAME seeds NAME (created and migrated as usual) and leaves it;
+    --reuse NAME runs on a NAME seeded before. Drop it yourself: psql -c 'DROP DATABASE NAME'."""
+    if not reuse:
+        admin_sql(f'CREATE DATABASE "{name}"')
+    os.environ["DATABASE_URL"] = f"{PG}/{name}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+    os.environ.pop("REDIS_URL", None)
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connections
+
+    settings.DEBUG = False
+    if not reuse:
+        started = time.perf_counter()
+        call_command("migrate", verbosity=0)
+        print(f"migrate: {time.perf_counter() - started:.1f} s", flush=True)
+    yield
+    connections.close_all()
+    print(f"kept {name}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="bench reports_year", description=__doc__.splitlines()[0])
     parser.add_argument("--officers", type=int, default=100_000)
@@ -323,20 +352,30 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--attempts", type=int, default=200_000)
     parser.add_argument("--sessions", type=int, default=2_000)
     parser.add_argument("--repeat", type=int, default=3)
+    kept = parser.add_mutually_exclusive_group()
+    kept.add_argument("--keep", metavar="NAME", help="seed database NAME and keep it (not a throwaway)")
+    kept.add_argument("--reuse", metavar="NAME", help="time on database NAME kept by --keep (no seeding)")
     args = parser.parse_args(argv)
     print(
         f"reports_year: {args.officers} officers, {args.rows} ledger rows, {args.attempts} attempts, "
         f"{args.sessions} sessions; PostgreSQL {PG}"
     )
     print("load before:", uptime(), flush=True)
-    with throwaway_database(DB_NAME):
-        loaded = load(
-            officer_count=args.officers,
-            row_count=args.rows,
-            attempt_count=args.attempts,
-            session_count=args.sessions,
-        )
-        print("loaded:", {k: round(v, 1) if isinstance(v, float) else v for k, v in loaded.items()}, flush=True)
+    global DB_NAME
+    if args.keep or args.reuse:
+        DB_NAME = args.keep or args.reuse
+        database = kept_database(DB_NAME, reuse=bool(args.reuse))
+    else:
+        database = throwaway_database(DB_NAME)
+    with database:
+        if not args.reuse:
+            loaded = load(
+                officer_count=args.officers,
+                row_count=args.rows,
+                attempt_count=args.attempts,
+                session_count=args.sessions,
+            )
+            print("loaded:", {k: round(v, 1) if isinstance(v, float) else v for k, v in loaded.items()}, flush=True)
         result = bench(args.repeat)
         print(
             f"figures (year_report, {result['units']} units): p50 {result['figures_p50']:.2f} s, "

@@ -258,12 +258,18 @@ def evaluate_officer(*, officer: Officer, year: int, today: dt.date | None = Non
 
 
 def evaluate_frame(
-    *, officers: QuerySet[Officer], year: int, today: dt.date | None = None, hours: pd.DataFrame | None = None
+    *,
+    officers: QuerySet[Officer],
+    year: int,
+    today: dt.date | None = None,
+    hours: pd.DataFrame | None = None,
+    annual_passed: pd.Series | None = None,
 ) -> pd.DataFrame:
     """The same verdicts as `evaluate`, vectorised for many officers (the board, the benchmark): one row per
     officer with role_category_id, hours_met, days_met, exam_met, exam_pending, blocked, no_certificate_role,
     eligible (bools) and total_shortfall_c / days_short_tenths (from learning). No per-officer Python.
-    `hours`: learning's hours_status_frame of the same officers and year when the caller already has it (reports)."""
+    `hours`: learning's hours_status_frame of the same officers and year when the caller already has it (reports);
+    `annual_passed`: likewise the ids of those of them who passed the year's annual exam (exams.sitting_frames)."""
     today = today or local_today()
     needs_hours, needs_exam, needs_days = _requirements(year)
     frame = hours if hours is not None else hours_status_frame(year=year, officers=officers)
@@ -271,8 +277,9 @@ def evaluate_frame(
     frame["hours_met"] = (frame["total_shortfall_c"] == 0) if needs_hours else True
     frame["days_met"] = frame["days_short_tenths"] == 0 if needs_days else True
     if needs_exam:
-        passed = passes_frame(officers=officers, kind=Exam.Kind.ANNUAL, year=year)
-        frame["exam_met"] = frame["officer_id"].isin(passed["officer_id"])
+        if annual_passed is None:
+            annual_passed = passes_frame(officers=officers, kind=Exam.Kind.ANNUAL, year=year)["officer_id"]
+        frame["exam_met"] = frame["officer_id"].isin(annual_passed)
         awaiting = officers_awaiting_grade(officers=officers, kind=Exam.Kind.ANNUAL, year=year)
         frame["exam_pending"] = ~frame["exam_met"] & frame["officer_id"].isin(np.fromiter(awaiting, dtype="int64"))
     else:

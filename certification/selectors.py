@@ -340,20 +340,28 @@ def certificate_status(*, certificate: Certificate, today: dt.date | None = None
 
 
 def status_frame(
-    *, officers: QuerySet[Officer], today: dt.date | None = None, hours_by_year: dict[int, pd.DataFrame] | None = None
+    *,
+    officers: QuerySet[Officer],
+    today: dt.date | None = None,
+    hours_by_year: dict[int, pd.DataFrame] | None = None,
+    annual_passed_by_year: dict[int, pd.Series] | None = None,
 ) -> pd.DataFrame:
     """`statuses` for many officers as one frame, with the same rules as certification.status.derive_status (a
     test holds the two equal), computed column-wise: no per-officer Python. Columns: officer_id, certificate_id
     (NaN without), status, valid_for_year (NaN), eligible; plus the engine's condition columns.
     `hours_by_year`: learning's hours_status_frame of the same officers, by year, when the caller already has it
-    (reports): used if the governing cycle's year is there, so the ledger is not summed twice."""
+    (reports): used if the governing cycle's year is there, so the ledger is not summed twice. Likewise
+    `annual_passed_by_year`: the ids of the officers who passed that year's annual exam (exams.sitting_frames)."""
     today = today or local_today()
     all_cycles = cycles()
     cycle = governing_cycle(all_cycles, today)
     officer_qs = officers.order_by()  # the caller's queryset as is: no extra nested IN (SELECT …) around the ledger
     if cycle is not None:
         hours = (hours_by_year or {}).get(cycle.year)
-        frame = evaluate_frame(officers=officer_qs, year=cycle.year, today=today, hours=hours)
+        annual_passed = (annual_passed_by_year or {}).get(cycle.year)
+        frame = evaluate_frame(
+            officers=officer_qs, year=cycle.year, today=today, hours=hours, annual_passed=annual_passed
+        )
     else:
         frame = pd.DataFrame({"officer_id": pd.Series(list(officer_qs.values_list("pk", flat=True)), dtype="int64")})
         frame["eligible"] = True
@@ -493,24 +501,24 @@ def issued_certificates(*, officers: QuerySet[Officer]) -> pd.DataFrame:
         if r[1] not in voided_issue
     ]
     return pd.DataFrame.from_records(rows, columns=["officer_id", "certificate_id", "issued_on"])
+
+
 def year_events_frame(*, year: int, officers: QuerySet[Officer]) -> pd.DataFrame:
     """What happened to the officers' certificates in `year`, from the events (voided ones and the voiding rows take
     no part): new_certificates (issued in the year), review_passed / review_failed (the standing decision of the
     year's review, the last `seq`). Columns: officer_id, new_certificates (int), review_passed, review_failed
     (bool); one row per officer with any of them. Two queries (reports)."""
     officer_qs = officers.order_by()
-    events = pd.DataFrame.from_records(
-        list(
-            CertificateEvent.objects.filter(certificate__officer_id__in=officer_qs.values("pk"))
-            .filter(
-                Q(kind=Kind.VOIDED)
-                | Q(kind=Kind.ISSUED, effective_on__year=year)
-                | Q(kind__in=CertificateEvent.REVIEW_KINDS, year=year)
-            )
-            .order_by()
-            .values_list("pk", "certificate__officer_id", "certificate_id", "kind", "seq", "voids_id")
-        ),
-        columns=["id", "officer_id", "certificate_id", "kind", "seq", "voids_id"],
+    events = fetch_frame(  # integers and strings: straight from the cursor (org.frames)
+        CertificateEvent.objects.filter(certificate__officer_id__in=officer_qs.values("pk"))
+        .filter(
+            Q(kind=Kind.VOIDED)
+            | Q(kind=Kind.ISSUED, effective_on__year=year)
+            | Q(kind__in=CertificateEvent.REVIEW_KINDS, year=year)
+        )
+        .order_by()
+        .values_list("pk", "certificate__officer_id", "certificate_id", "kind", "seq", "voids_id"),
+        ["id", "officer_id", "certificate_id", "kind", "seq", "voids_id"],
     )
     voided = set(events.loc[events["kind"] == Kind.VOIDED, "voids_id"].dropna().astype("int64"))
     live = events[(events["kind"] != Kind.VOIDED) & ~events["id"].isin(voided)]

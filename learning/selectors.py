@@ -14,6 +14,7 @@ from django.db.models.functions import Cast, Round
 from django.utils import timezone
 
 from org.audience import Audience, audiences_of
+from org.frames import fetch_frame
 from org.models import Officer, RoleCategory, User
 from org.naming import localized_name
 from org.scopes import roles_of
@@ -144,7 +145,9 @@ def _hours_long(*, year: int, officers: QuerySet[Officer], people: pd.DataFrame)
     """Required vs earned per (officer, credit category) in integer hundredths of an hour: one query for the rules,
     ONE aggregate over the ledger, the rest vectorised pandas. Rows: every rule of the officer's role category, and
     every category the officer earned hours in."""
-    rule_rows = list(HourRule.objects.filter(year=year).values_list("role_category_id", "category_id", "required_hours"))
+    rule_rows = list(
+        HourRule.objects.filter(year=year).values_list("role_category_id", "category_id", "required_hours")
+    )
     rules = pd.DataFrame.from_records(rule_rows, columns=["role_category_id", "category", "required"])
     rules["required_c"] = _cents(rules["required"])
     # The database sums into integer hundredths: 400,000 (officer, category) rows come back as plain ints, not as
@@ -184,7 +187,7 @@ def _earned_matrix(*, year: int, officers: QuerySet[Officer], codes: list[str]) 
     """One row per officer of the queryset: [officer_id, role_category_id, total earned, earned in codes[0], …] in
     integer hundredths of an hour, as one int64 matrix. ONE statement: the ledger summed per (officer, category)
     (THE sum of `ledger_sums`, in integers on PostgreSQL: an aggregate over the covering index of migrations 0005 and
-    0007, parallel when the planner sees fit), folded into one row per officer in the database (bigints: PostgreSQL's
+    0007, parallel when the planner sees fit; there in one pass per officer), as one row per officer in the database (bigints: PostgreSQL's
     SUM of a bigint is a numeric, hence the casts), read straight from the cursor: 100,000 rows of plain integers, not
     400,000 (officer, category) rows through the ORM's converters and pandas merges."""
     connection = connections[officers.db]
@@ -192,34 +195,50 @@ def _earned_matrix(*, year: int, officers: QuerySet[Officer], codes: list[str]) 
     people_sql, people_params = (
         officers.order_by().values(o_id=F("pk"), o_role=F("role_category_id")).query.sql_with_params()
     )
-    ids_sql, ids_params = officers.order_by().values("pk").query.sql_with_params()
     ledger = CreditEntry._meta
     officer_col = quote(ledger.get_field("officer").column)
     category_col = quote(ledger.get_field("category").column)
+    if officers.query.has_filters():
+        ids_sql, ids_params = officers.order_by().values("pk").query.sql_with_params()
+        of_officers = f"AND {officer_col} IN ({ids_sql})"
+    else:
+        # every officer (reports for the whole bureau): each row's officer is one of them (a foreign key), and the
+        # LEFT JOIN from `p` below keeps only theirs anyway; no semi-join over 4,000,000 rows (≈0.3 s)
+        ids_params, of_officers = (), ""
     if connection.vendor == "postgresql":
-        # learning migration 0007: the row's hours × 100 as a generated integer column, in the covering index
-        earned_c = f"SUM({quote('hours_hundredths')})"
+        # learning migration 0007: the row's hours × 100 as a generated integer column, in the covering index. Whole
+        # numbers add up exactly, so one GROUP BY officer (a category's sum as a FILTER) gives the same sums as per
+        # (officer, category) first, with a quarter of the groups (0.4 s less at 100,000 officers).
+        hundredths = quote("hours_hundredths")
+        per_code = "".join(
+            f", CAST(SUM({hundredths}) FILTER (WHERE {category_col} = %s) AS BIGINT) AS c{i}" for i in range(len(codes))
+        )
+        ledger_sql = f"""
+            SELECT {officer_col} AS officer_id, CAST(SUM({hundredths}) AS BIGINT) AS total_c{per_code}
+            FROM {quote(ledger.db_table)}
+            WHERE {quote("year")} = %s {of_officers}
+            GROUP BY {officer_col}
+        """
     else:
         # hours are stored with two decimals: the sum × 100 is whole, ROUND only absorbs SQLite's floating point
         earned_c = f"CAST(ROUND(SUM({quote('hours')}) * 100) AS BIGINT)"
-    sql = f"""
-        SELECT p.o_id, p.o_role, COALESCE(e.total_c, 0){"".join(f", COALESCE(e.c{i}, 0)" for i in range(len(codes)))}
-        FROM ({people_sql}) p
-        LEFT JOIN (
-            SELECT s.officer_id AS officer_id, CAST(SUM(s.earned_c) AS BIGINT) AS total_c{
-                "".join(
-                    f", CAST(SUM(CASE WHEN s.cat = %s THEN s.earned_c ELSE 0 END) AS BIGINT) AS c{i}"
-                    for i in range(len(codes))
-                )
-            }
+        per_code = "".join(
+            f", CAST(SUM(CASE WHEN s.cat = %s THEN s.earned_c ELSE 0 END) AS BIGINT) AS c{i}" for i in range(len(codes))
+        )
+        ledger_sql = f"""
+            SELECT s.officer_id AS officer_id, CAST(SUM(s.earned_c) AS BIGINT) AS total_c{per_code}
             FROM (
                 SELECT {officer_col} AS officer_id, {category_col} AS cat, {earned_c} AS earned_c
                 FROM {quote(ledger.db_table)}
-                WHERE {quote("year")} = %s AND {officer_col} IN ({ids_sql})
+                WHERE {quote("year")} = %s {of_officers}
                 GROUP BY {officer_col}, {category_col}
             ) s
             GROUP BY s.officer_id
-        ) e ON e.officer_id = p.o_id
+        """
+    sql = f"""
+        SELECT p.o_id, p.o_role, COALESCE(e.total_c, 0){"".join(f", COALESCE(e.c{i}, 0)" for i in range(len(codes)))}
+        FROM ({people_sql}) p
+        LEFT JOIN ({ledger_sql}) e ON e.officer_id = p.o_id
     """
     params = (*people_params, *codes, year, *ids_params)
     with connection.cursor() as cursor:
@@ -270,7 +289,9 @@ def _with_days(*, year: int, frame: pd.DataFrame) -> pd.DataFrame:
     day_rules = dict(TrainingDayRule.objects.filter(year=year).values_list("role_category_id", "min_days"))
     min_days = frame["role_category_id"].map({r: int(Decimal(d) * 10) for r, d in day_rules.items()})
     frame["min_days_tenths"] = min_days.astype("float64")
-    frame["days_short_tenths"] = (frame["min_days_tenths"] - frame["days_tenths"]).clip(lower=0).fillna(0).astype("int64")
+    frame["days_short_tenths"] = (
+        (frame["min_days_tenths"] - frame["days_tenths"]).clip(lower=0).fillna(0).astype("int64")
+    )
     frame["has_rules"] = frame["has_rules"].astype(bool) | frame["min_days_tenths"].notna()
     frame["met"] = (frame["total_shortfall_c"] == 0) & (frame["days_short_tenths"] == 0)
     return frame
@@ -615,7 +636,7 @@ def attendance_year_frame(*, year: int, officers: QuerySet[Officer]) -> pd.DataF
     """Every sign-in of the officers at an offline session starting in `year` (Asia/Shanghai): one row per
     (officer, session). Columns: officer_id, session_id, kind (OfflineSession.Kind). One query."""
     start, end = _year_bounds(year)
-    rows = list(
+    return fetch_frame(  # 100,000 sign-ins: straight from the cursor, no ORM converters
         Attendance.objects.filter(
             session__starts_at__gte=start,
             session__starts_at__lt=end,
@@ -623,9 +644,9 @@ def attendance_year_frame(*, year: int, officers: QuerySet[Officer]) -> pd.DataF
             officer_id__in=officers.order_by().values("pk"),
         )
         .order_by()
-        .values_list("officer_id", "session_id", "session__kind")
+        .values_list("officer_id", "session_id", "session__kind"),
+        ["officer_id", "session_id", "kind"],
     )
-    return pd.DataFrame.from_records(rows, columns=["officer_id", "session_id", "kind"])
 
 
 def external_approved_frame(*, year: int, officers: QuerySet[Officer]) -> pd.DataFrame:

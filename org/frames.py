@@ -11,13 +11,17 @@ cast them in the query instead."""
 from __future__ import annotations
 
 import pandas as pd
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import QuerySet
 
 
 def fetch_rows(queryset: QuerySet) -> list[tuple]:
     """The rows of a `values_list`/`values` queryset as the database driver returns them (no ORM converters)."""
-    sql, params = queryset.query.sql_with_params()
+    try:
+        sql, params = queryset.query.sql_with_params()
+    except EmptyResultSet:  # e.g. filter(pk__in=[]): Django knows there are no rows without asking
+        return []
     with connections[queryset.db].cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()

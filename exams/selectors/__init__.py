@@ -20,6 +20,7 @@ from .passes import (  # certification, reports
     officers_awaiting_grade,
     passes_frame,
     sitting_frame,
+    sitting_frames,
 )
 from .practice import violation_fields  # mentorship
 
@@ -30,6 +31,7 @@ __all__ = [
     "passes_frame",
     "violation_fields",
     "sitting_frame",
+    "sitting_frames",
     "category_paths",
     "category_tree",
     "officer_passed_exam_kind",

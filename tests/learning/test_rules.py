@@ -239,3 +239,7 @@ def test_hours_status_frame_equals_hours_status_on_random_ledgers(roles, seed, d
         assert bool(row["has_rules"]) == status.has_rules
         assert bool(row["met"]) == status.met
     assert frame["met"].any() and not frame["met"].all()  # the draw exercises both verdicts
+    # every officer (an unfiltered queryset: the ledger is summed without the IN (…) over the officers): the same rows
+    everyone = selectors.hours_status_frame(year=2026, officers=Officer.objects.all()).set_index("officer_id")
+    assert set(everyone.index) == set(Officer.objects.values_list("pk", flat=True))
+    assert everyone.loc[frame.index].sort_index().equals(frame.sort_index())

@@ -75,3 +75,9 @@ def test_on_roll_on_a_date_follows_the_placements():
     assert frame.loc[moved.pk, "unit_id"] == one.pk
     assert frame.loc[left.pk, "status"] == "active"
     assert frame.loc[unplaced.pk, "unit_id"] == two.pk
+    assert bool(frame.loc[moved.pk, "enforcement_duty"]) is moved.enforcement_duty  # a real bool on every backend
+    named = placements_on(on=dt.date(2025, 6, 30), names=True).set_index("officer_id")
+    assert list(named.columns[:2]) == ["employee_no", "name"]
+    for officer in (moved, unplaced):  # a placement row, and none
+        assert tuple(named.loc[officer.pk, ["employee_no", "name"]]) == (officer.employee_no, officer.name)
+    assert named.drop(columns=["employee_no", "name"]).equals(frame)
