@@ -272,6 +272,31 @@ def neutralize(value: object) -> object:
     return value
 
 
+@dataclass(frozen=True)
+class Cell:
+    """A value with its own number format (e.g. a rate as the fraction 0.981 shown "98.1%"), where a column holds
+    values of different kinds."""
+
+    value: object
+    number_format: str = "General"
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A native Excel chart of a sheet's table. Columns are 0-based; the data are the body rows (below the
+    header). `by_rows`: each body row is a series (columns `values` are the categories, named by the header);
+    otherwise each column of `values` is a series over the categories in column `categories`."""
+
+    title: str
+    values: tuple[int, ...]
+    categories: int = 0
+    kind: str = "bar"  # "bar" (vertical columns) or "line"
+    by_rows: bool = False
+    y_title: str = ""
+    y_format: str = ""
+    anchor: str = ""  # top-left cell; default: two columns right of the table
+
+
 @dataclass
 class Sheet:
     title: str
@@ -282,6 +307,34 @@ class Sheet:
     preamble: list[Sequence[object]] = field(default_factory=list)  # title lines above the header row
     wrap: bool = False
     header_fill: str | None = None
+    charts: list[Chart] = field(default_factory=list)
+
+
+def _add_chart(sheet, spec: Chart, *, header_row: int, last_row: int, columns: int) -> None:
+    from openpyxl.chart import BarChart, LineChart, Reference
+
+    if last_row <= header_row:
+        return  # no data rows: no chart
+    chart = LineChart() if spec.kind == "line" else BarChart()
+    if spec.kind != "line":
+        chart.type = "col"
+    chart.title = spec.title
+    chart.y_axis.title = spec.y_title or None
+    if spec.y_format:
+        chart.y_axis.number_format = spec.y_format
+    chart.height, chart.width = 9, 18
+    first, last = min(spec.values) + 1, max(spec.values) + 1
+    if spec.by_rows:
+        data = Reference(sheet, min_col=spec.categories + 1, max_col=last, min_row=header_row + 1, max_row=last_row)
+        chart.add_data(data, from_rows=True, titles_from_data=True)
+        chart.set_categories(Reference(sheet, min_col=first, max_col=last, min_row=header_row, max_row=header_row))
+    else:
+        data = Reference(sheet, min_col=first, max_col=last, min_row=header_row, max_row=last_row)
+        chart.add_data(data, titles_from_data=True)
+        chart.set_categories(Reference(sheet, min_col=spec.categories + 1, min_row=header_row + 1, max_row=last_row))
+    from openpyxl.utils import get_column_letter
+
+    sheet.add_chart(chart, spec.anchor or f"{get_column_letter(columns + 2)}{header_row}")
 
 
 def write_workbook(sheets: Sequence[Sheet], *, title: str = "") -> bytes:
@@ -307,8 +360,11 @@ def write_workbook(sheets: Sequence[Sheet], *, title: str = "") -> bytes:
             sheet.freeze_panes = f"A{header_number + 1}"
         longest: dict[int, int] = {i: len(str(h)) for i, h in enumerate(spec.headers)}
         for row in spec.rows:
-            values = [neutralize(v) for v in row]
+            values = [neutralize(v.value if isinstance(v, Cell) else v) for v in row]
             sheet.append(values)
+            for index, value in enumerate(row):
+                if isinstance(value, Cell):
+                    sheet.cell(row=sheet.max_row, column=index + 1).number_format = value.number_format
             for index, value in enumerate(values):
                 if isinstance(value, str):
                     longest[index] = max(longest.get(index, 0), len(value))
@@ -326,6 +382,8 @@ def write_workbook(sheets: Sequence[Sheet], *, title: str = "") -> bytes:
                         cell.number_format = fmt
                     if spec.wrap:
                         cell.alignment = wrap
+        for chart in spec.charts:
+            _add_chart(sheet, chart, header_row=header_number, last_row=sheet.max_row, columns=len(spec.headers))
     if title:
         workbook.properties.title = title
     buffer = io.BytesIO()

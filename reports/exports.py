@@ -1,6 +1,7 @@
 """The report as files: .xlsx (a sheet per table, via org.tabular) and the training section of the annual report as
 .docx (python-docx): one paragraph of sentences in the seeds' register, the tables, the charts as PNG. Every
-number is the page's: all come from selectors.Shown and figures.figure_text."""
+number is the page's: all come from selectors.Shown (figures.figure_text for text, figures.figure_cell for the
+spreadsheet's numbers)."""
 
 from __future__ import annotations
 
@@ -8,10 +9,12 @@ import io
 
 from django.utils.translation import gettext as _
 
-from org.tabular import Sheet, write_workbook
+from org.tabular import Chart, Sheet, write_workbook
 
 from . import charts
-from .selectors import Shown, trend_rows, unit_table_headers
+from .charts import RATE_KEYS
+from .figures import FIGURES
+from .selectors import UNIT_TABLE_KEYS, Shown, trend_rows, unit_table_headers
 
 
 def summary_text(shown: Shown) -> str:
@@ -69,7 +72,7 @@ def reference_text(shown: Shown) -> str:
 
 
 def tables(shown: Shown, years: list[Shown]) -> list[Sheet]:
-    """The tables of the page, as sheets (also the .docx tables)."""
+    """The tables of the page, as sheets (also the .docx tables): texts as the page writes them."""
     return [
         Sheet(
             title=_("指标"),
@@ -103,8 +106,47 @@ def tables(shown: Shown, years: list[Shown]) -> list[Sheet]:
     ]
 
 
+def workbook_sheets(shown: Shown, years: list[Shown]) -> list[Sheet]:
+    """The same tables for Excel: every figure a number with its format (rates as percentages), and native charts
+    beside the tables (completion by unit, pass rates by year, the hours distribution, sessions by kind)."""
+    by_key = {f.key: f for f in FIGURES}
+    figures, units, trend, sessions, hours = tables(shown, years)
+    figures.rows = [[r["label"], shown.cell(r["key"]), r["definition"]] for r in shown.figure_rows()]
+    units.rows = [
+        [("  " * r["indent"]) + r["name"], *(shown.cell(k, r["path"]) for k in UNIT_TABLE_KEYS)]
+        for r in shown.unit_rows()
+    ]
+    rate_column = UNIT_TABLE_KEYS.index("training_rate") + 1
+    # Below the unit table (it is wide): completion by unit.
+    units.charts = [
+        Chart(
+            title=str(by_key["training_rate"].label),
+            values=(rate_column,),
+            y_format="0%",
+            anchor=f"A{len(units.rows) + 4}",
+        )
+    ]
+    trend.rows = [[r["label"], *(s.cell(r["key"]) for s in years)] for r in trend_rows(years)]
+    rates = Sheet(
+        title=_("参考率与通过率"),
+        headers=[_("年度"), *[str(by_key[k].label) for k in RATE_KEYS]],
+        rows=[[str(s.year), *(s.cell(k) for k in RATE_KEYS)] for s in years],
+        widths={i: 18 for i in range(1, len(RATE_KEYS) + 1)},
+        charts=[
+            Chart(
+                title=str(_("各年参考率、通过率与持证率")),
+                values=tuple(range(1, len(RATE_KEYS) + 1)),
+                y_format="0%",
+            )
+        ],
+    )
+    sessions.charts = [Chart(title=str(_("线下培训场次与人次")), values=(1, 2))]
+    hours.charts = [Chart(title=str(_("学时分布")), values=(1,), y_title=str(_("人数")))]
+    return [figures, units, trend, rates, sessions, hours]
+
+
 def report_xlsx(shown: Shown, years: list[Shown]) -> bytes:
-    return write_workbook(tables(shown, years), title=title_text(shown))
+    return write_workbook(workbook_sheets(shown, years), title=title_text(shown))
 
 
 def report_docx(shown: Shown, years: list[Shown]) -> bytes:

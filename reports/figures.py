@@ -29,6 +29,7 @@ from learning.selectors import (
 )
 from org.models import Officer, Unit
 from org.selectors import officers_on_roll, placements_on, units_by_path
+from org.tabular import Cell
 
 ANNUAL = Exam.Kind.ANNUAL
 QUALIFICATION = Exam.Kind.QUALIFICATION
@@ -463,6 +464,18 @@ def figure_value(figure: Figure, counts: dict[str, int], hours_per_day: int) -> 
     if figure.kind == "days":
         return _round(num / HUNDRED / Decimal(hours_per_day) / den, "0.1")
     raise ValueError(figure.kind)
+
+
+def figure_cell(figure: Figure, value) -> Cell | str:
+    """The figure as a spreadsheet cell: the number with its format (a rate as the fraction shown as a percentage,
+    so that Excel can chart and sum it); "—" where the denominator is zero, as on the page."""
+    if value is None:
+        return "—"
+    if figure.kind == "rate":
+        return Cell(float(value) / 100, "0.0%")
+    if figure.kind == "count":
+        return Cell(int(value), "#,##0")
+    return Cell(float(value), "0.0")
 
 
 def figure_text(figure: Figure, value) -> str:

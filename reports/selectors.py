@@ -16,6 +16,7 @@ from org.scopes import roles_of, units_visible_to
 
 from .figures import (
     BUREAU_ONLY,
+    FIGURE_BY_KEY,
     FIGURES,
     HEADLINES,
     HOURS_BUCKETS,
@@ -23,6 +24,7 @@ from .figures import (
     TOTAL,
     Options,
     Report,
+    figure_cell,
     figure_text,
     figure_value,
     scope_groups,
@@ -186,6 +188,12 @@ class Shown:
         figure = next(f for f in FIGURES if f.key == key)
         counts = self.counts() if group is None else self.report.counts(group)
         return figure_text(figure, figure_value(figure, counts, self.report.hours_per_day))
+
+    def cell(self, key: str, group: str | None = None):
+        """The figure as a spreadsheet cell (a number with its format; "—" as on the page where there is none)."""
+        figure = FIGURE_BY_KEY[key]
+        counts = self.counts() if group is None else self.report.counts(group)
+        return figure_cell(figure, figure_value(figure, counts, self.report.hours_per_day))
 
     def figure_rows(self) -> list[dict]:
         counts = self.counts()

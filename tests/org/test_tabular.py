@@ -115,3 +115,27 @@ def test_xlsx_response_has_an_rfc5987_chinese_file_name():
 def test_capped_errors():
     shown, more = tabular.capped(list(range(250)))
     assert len(shown) == 200 and more == 50
+
+
+def test_cells_keep_their_own_number_format_and_charts_are_native():
+    import io
+
+    from openpyxl import load_workbook
+
+    from org.tabular import Cell, Chart, Sheet, write_workbook
+
+    data = write_workbook(
+        [
+            Sheet(
+                title="各单位",
+                headers=["单位", "受训率", "人数"],
+                rows=[["执法一中队", Cell(0.981, "0.0%"), Cell(51, "#,##0")], ["执法二中队", "—", 0]],
+                charts=[Chart(title="受训率", values=(1,), y_format="0%")],
+            )
+        ]
+    )
+    sheet = load_workbook(io.BytesIO(data))["各单位"]
+    assert sheet["B2"].value == 0.981 and sheet["B2"].number_format == "0.0%"
+    assert sheet["C2"].value == 51 and sheet["C2"].number_format == "#,##0"
+    assert sheet["B3"].value == "—"
+    assert len(sheet._charts) == 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+from decimal import Decimal
 
 import pytest
 from bs4 import BeautifulSoup
@@ -81,21 +82,41 @@ def test_bad_input_is_a_400(client, bureau, query):
     assert client.get(f"/reports/export.xlsx?{query}").status_code == 400
 
 
-def test_xlsx_cells_equal_the_page(client, bureau):
+def _as_page_text(cell) -> str:
+    """An .xlsx cell as the page writes the figure: rates are fractions formatted as percentages, the rest numbers."""
+    if isinstance(cell.value, str):
+        return cell.value.strip()
+    if cell.number_format == "0.0%":
+        return f"{Decimal(str(cell.value)) * 100:.1f}%"
+    if cell.number_format == "0.0":
+        return f"{Decimal(str(cell.value)):.1f}"
+    return str(cell.value)
+
+
+def test_xlsx_cells_equal_the_page_as_numbers_with_charts(client, bureau):
     soup = _page(client, bureau.hr)
     page = _figures(soup)
     response = client.get("/reports/export.xlsx?year=2025")
     assert response.status_code == 200
     book = load_workbook(io.BytesIO(response.content))
     sheet = book.worksheets[0]
-    rows = list(sheet.iter_rows(values_only=True))
-    header = next(i for i, r in enumerate(rows) if r[0] == "指标")
+    rows = list(sheet.iter_rows())
+    header = next(i for i, r in enumerate(rows) if r[0].value == "指标")
     labels = {tr.select_one("td").get_text(strip=True): tr["data-key"] for tr in soup.select("#figure-table tbody tr")}
-    cells = {labels[r[0]]: str(r[1]) for r in rows[header + 1 :] if r[0] in labels}
-    assert cells == page
-    units = list(book.worksheets[1].iter_rows(values_only=True))
+    body = [r for r in rows[header + 1 :] if r[0].value in labels]
+    assert {labels[r[0].value]: _as_page_text(r[1]) for r in body} == page
+    # Numbers, not text: Excel can sum and chart them.
+    by_key = {labels[r[0].value]: r[1] for r in body}
+    assert by_key["headcount"].data_type == "n" and isinstance(by_key["headcount"].value, int)
+    assert by_key["training_rate"].number_format == "0.0%" and 0 <= by_key["training_rate"].value <= 1
+    units = list(book.worksheets[1].iter_rows())
     page_units = [[td.get_text(strip=True) for td in tr.select("td")] for tr in soup.select("#unit-table tbody tr")]
-    assert [[str(c).strip() for c in r] for r in units[1:]] == page_units
+    assert [[_as_page_text(c) for c in r] for r in units[1:]] == page_units
+    # Native charts: completion by unit, rates by year, sessions, hours distribution.
+    charts = {ws.title: len(ws._charts) for ws in book.worksheets}
+    assert charts["各单位"] == 1 and charts["参考率与通过率"] == 1 and charts["学时分布"] == 1
+    rates = list(book["参考率与通过率"].iter_rows(values_only=True))
+    assert [r[0] for r in rates[1:]] == ["2023", "2024", "2025"]
 
 
 def test_docx_text_equals_the_page(client, bureau):
