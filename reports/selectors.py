@@ -100,6 +100,27 @@ def clear_pending(*, year: int, options: Options) -> None:
     cache.delete(_pending_key(year, options))
 
 
+# HR's year close runs in the task worker; this marks it in progress (one close of a year at a time).
+CLOSE_TTL = 30 * 60
+
+
+def _closing_key(year: int) -> str:
+    return f"reports:closing:{year}"
+
+
+def closing_mark(*, year: int) -> bool:
+    """True if this caller should start the close (nobody is closing the year already)."""
+    return cache.add(_closing_key(year), timezone.now().isoformat(), CLOSE_TTL)
+
+
+def closing(*, year: int) -> bool:
+    return cache.get(_closing_key(year)) is not None
+
+
+def closing_clear(*, year: int) -> None:
+    cache.delete(_closing_key(year))
+
+
 def report_for(*, year: int, options: Options, live: bool = False) -> Report | None:
     """The year's latest snapshot (unless live=True or the options differ from the snapshot's), else the cached live
     figures; None while they are being computed."""

@@ -13,13 +13,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_tasks import TaskResultStatus
 
 from org.access import role_required
 from org.tabular import download_response, xlsx_response
 
-from . import charts, exports, selectors, services
+from . import charts, exports, selectors
 from .figures import Options, scope_groups
-from .tasks import compute_year
+from .tasks import close_year, compute_year
 
 MIN_YEAR = 2000
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -216,13 +217,22 @@ def close(request: HttpRequest) -> HttpResponse:
         query = _query(request)
     except BadInput as error:
         return _bad(error)
-    snapshot = services.snapshot_close(
-        year=query.year, actor=request.user, options=query.options, reason=(request.POST.get("reason") or "")[:300]
-    )
-    messages.success(
-        request, _("%(year)s年度已关账:%(n)s 人的统计已冻结。") % {"year": snapshot.year, "n": snapshot.officer_count}
-    )
-    return redirect(reverse("reports:snapshots", args=[snapshot.year]))
+    year, options = query.year, query.options
+    result = None
+    if selectors.closing_mark(year=year):
+        reference = options.reference.isoformat() if options.reference else None
+        reason = (request.POST.get("reason") or "")[:300]
+        result = close_year.enqueue(year, options.hours_per_day, reference, request.user.pk, reason)
+    if selectors.closing(year=year):  # in the task worker: the snapshots page shows 正在关账 and refreshes
+        messages.info(request, _("正在关账:%(year)s年度的统计正在计算并冻结,完成后本页自动显示。") % {"year": year})
+    elif result is not None and result.status == TaskResultStatus.FAILED:
+        messages.error(request, _("关账失败,未生成快照,请稍后重试。"))
+    elif result is not None:  # the embedded default and the tests run the task at once
+        snapshot = selectors.latest_snapshot(year=year)
+        messages.success(
+            request, _("%(year)s年度已关账:%(n)s 人的统计已冻结。") % {"year": year, "n": snapshot.officer_count}
+        )
+    return redirect(reverse("reports:snapshots", args=[year]))
 
 
 @role_required("hr")
@@ -232,4 +242,8 @@ def snapshot_list(request: HttpRequest, year: int) -> HttpResponse:
     diff = None
     if len(items) >= 2:
         diff = selectors.snapshot_diff(old=items[1], new=items[0])
-    return render(request, "reports/snapshots.html", {"year": year, "snapshots": items, "diff": diff})
+    return render(
+        request,
+        "reports/snapshots.html",
+        {"year": year, "snapshots": items, "diff": diff, "closing": selectors.closing(year=year)},
+    )

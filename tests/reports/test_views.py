@@ -189,6 +189,34 @@ def test_close_freezes_the_year_and_a_late_reversal_does_not_change_it(client, b
     assert _headlines(_page(client, bureau.hr))["training_rate"] == "33.3%"  # the newest snapshot speaks
 
 
+def test_close_runs_in_the_task_worker_while_the_page_says_so(client, bureau, settings):
+    from django.core.cache import cache
+
+    from reports.tasks import close_year
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    backend = close_year.get_backend()
+    backend.clear()
+    cache.delete("reports:closing:2025")
+    client.force_login(bureau.hr)
+
+    response = client.post("/reports/close/?year=2025", {"reason": "年报"})
+    again = client.post("/reports/close/?year=2025", {"reason": "双击"})  # a second click: no second close
+
+    assert response.status_code == again.status_code == 302
+    assert not YearSnapshot.objects.exists() and len(backend.results) == 1
+    waiting = _page(client, bureau.hr, "/reports/snapshots/2025/")
+    assert waiting.select_one("#closing") is not None and waiting.select_one('meta[http-equiv="refresh"]')
+
+    task_args = backend.results[0].args
+    close_year.call(*task_args)  # what the worker does
+
+    assert YearSnapshot.objects.get().reason == "年报"
+    done = _page(client, bureau.hr, "/reports/snapshots/2025/")
+    assert done.select_one("#closing") is None and done.select_one('meta[http-equiv="refresh"]') is None
+    assert "4" in done.select_one("#snapshot-table tbody").get_text()
+
+
 def test_snapshot_rows_are_immutable(client, bureau):
     from reports.models import SnapshotImmutableError
 
