@@ -59,6 +59,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 RESULTS = ROOT / "bench" / "results"
 HOST, PORT = "127.0.0.1", int(os.environ.get("BENCH_PORT", "8765"))
+# config/settings/production.py: EXAM_START_SPREAD_SECONDS, EXAM_START_SPREAD_MAX_SECONDS, EXAM_STARTS_PER_SECOND
+PRODUCTION_START_SPREAD = {"floor": 20, "ceiling": 120, "rate": 15}
 BASE = f"http://{HOST}:{PORT}"
 PASSWORD = "Bench-pass-2026"
 PREFIX = "BZ"  # employee numbers of the seeded officers: BZ00001 ...
@@ -529,7 +531,7 @@ class Examinee:
 
     async def run(self, http, barrier: asyncio.Event) -> None:
         await barrier.wait()
-        if self.args.start_spread:  # the entry page's random wait before its start request (production: 20 s)
+        if self.args.start_spread:  # the entry page's random wait before its start request (as production's)
             await asyncio.sleep(self.rng.uniform(0, self.args.start_spread))
         status, headers, body = await self.request(
             http, "start", "POST", f"/exams/{self.exam_id}/start/", retry=True, data=b""
@@ -717,6 +719,12 @@ def cmd_run(args) -> dict:
     from django.db import connections
 
     call_command("migrate", verbosity=0)  # other areas may have added migrations since the seed
+    if getattr(args, "spread_by_rule", None) is None:  # first run of this command (capacity runs several)
+        args.spread_by_rule = args.start_spread is None
+    if args.spread_by_rule:  # the entry page's wait as production computes it for this audience
+        from exams.selectors.audience import start_spread_for
+
+        args.start_spread = float(start_spread_for(args.n, **PRODUCTION_START_SPREAD))
     label = args.name or (
         f"fault-n{args.n}" if args.fault else f"pgrestart-n{args.n}" if args.pg_restart else f"n{args.n}"
     )
@@ -741,6 +749,11 @@ def cmd_run(args) -> dict:
 
         stats, phases = uvloop.run(drive(people, exam.pk, args, server))
         srv1 = server.cpu_seconds()  # the requests' CPU, before the grading backlog is waited for
+        if args.pg_restart:  # this process's pooled connections died with the database: a new pool
+            for connection in connections.all():
+                connection.close()
+                if hasattr(connection, "close_pool"):
+                    connection.close_pool()
         if not args.baseline_only:
             grading = grading_backlog(stats.attempts)
     finally:
@@ -1183,7 +1196,10 @@ def parser() -> argparse.ArgumentParser:
         )
         r.add_argument("--max-inflight", type=int, default=32, help="the door per worker (0 = none)")
         r.add_argument(
-            "--start-spread", type=float, default=20.0, help="the entry page's random 0–S s wait before start"
+            "--start-spread",
+            type=float,
+            default=None,
+            help="the entry page's random 0–S s wait before start (default: production's rule for N officers)",
         )
         r.add_argument("--healthcheck", type=int, default=30, help="uvicorn --timeout-worker-healthcheck")
         r.add_argument("--workers", type=int, default=2)

@@ -27,7 +27,7 @@ from learning.selectors import (
     hours_status_frame,
     session_kinds,
 )
-from org.models import Officer, Unit
+from org.models import Officer, RoleGrant, Unit
 from org.selectors import officers_on_roll, placements_on, units_by_path
 from org.tabular import Cell
 
@@ -312,9 +312,26 @@ def _ancestors(paths: pd.Series, steplen: int) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
-def roll_up(frame: pd.DataFrame) -> dict[str, dict[str, int]]:
+def roots_of(unit_paths) -> list[str]:
+    """The paths of `unit_paths` not inside another of them, sorted."""
+    paths = sorted(set(unit_paths))
+    return [p for p in paths if not any(p != q and p.startswith(q) for q in paths)]
+
+
+def combined_group(roots: list[str]) -> str:
+    """The group key of several separate subtrees counted as one (a leader of two 中队): "path+path"."""
+    return "+".join(sorted(roots))
+
+
+def is_combined(group: str) -> bool:
+    return "+" in group
+
+
+def roll_up(frame: pd.DataFrame, combined: list[list[str]] | tuple = ()) -> dict[str, dict[str, int]]:
     """group (unit path, or TOTAL) → count → whole number, each unit counting its whole subtree. Officers are summed
-    per unit first; only those few hundred unit rows are spread over their ancestors."""
+    per unit first; only those few hundred unit rows are spread over their ancestors. `combined`: sets of separate
+    subtree roots also counted as one group each (`combined_group`): officers' counts add up, a session reaching two
+    of the subtrees counts once."""
     attendance = frame.attrs.get("attendance")
     frame = frame.copy(deep=False)
     frame.attrs = {}  # else every column read below deep-copies the 100,000 sign-ins in attrs
@@ -339,7 +356,13 @@ def roll_up(frame: pd.DataFrame) -> dict[str, dict[str, int]]:
         rows = pd.DataFrame(
             {"unit": unit_code, "session_id": per_session["session_id"], "kind": per_session["kind"]}
         ).assign(attendances=per_session["attendances"].to_numpy())
-        rows = rows.merge(pd.DataFrame({"unit": tree["row"].to_numpy(), "group": group_code}), on="unit")
+        tree_rows = pd.DataFrame({"unit": tree["row"].to_numpy(), "group": group_code})
+        for roots in combined:  # each root's units (subtree) join the combined group too
+            code = len(group_paths)
+            group_paths = group_paths.append(pd.Index([combined_group(roots)]))
+            under = [i for i, path in enumerate(unit_paths) if any(path.startswith(root) for root in roots)]
+            tree_rows = pd.concat([tree_rows, pd.DataFrame({"unit": under, "group": code})], ignore_index=True)
+        rows = rows.merge(tree_rows, on="unit")
         sessions = rows.groupby("group")["session_id"].nunique()
         by_kind = rows.groupby(["group", "kind"]).agg(
             sessions=("session_id", "nunique"), attendances=("attendances", "sum")
@@ -350,6 +373,14 @@ def roll_up(frame: pd.DataFrame) -> dict[str, dict[str, int]]:
             group = group_paths[code]
             out.setdefault(group, {})[f"sessions_{kind}"] = int(row["sessions"])
             out[group][f"attendances_{kind}"] = int(row["attendances"])
+    # officers' counts of a combined group: its subtrees are disjoint, so they add up (its sessions are above)
+    from_sessions = {"sessions", *(f"sessions_{k}" for k in kinds), *(f"attendances_{k}" for k in kinds)}
+    for roots in combined:
+        group = out.setdefault(combined_group(roots), {})
+        for root in roots:
+            for key, value in out.get(root, {}).items():
+                if key not in from_sessions:
+                    group[key] = group.get(key, 0) + int(value)
     for values in out.values():
         for key in COUNT_KEYS:
             values.setdefault(key, 0)
@@ -359,6 +390,16 @@ def roll_up(frame: pd.DataFrame) -> dict[str, dict[str, int]]:
             values.setdefault(f"sessions_{kind}", 0)
             values.setdefault(f"attendances_{kind}", 0)
     return out
+
+
+def leader_scopes_combined() -> list[list[str]]:
+    """The unit leaders whose scope is several separate subtrees: their roots, each set once."""
+    by_user: dict[int, set[str]] = {}
+    grants = RoleGrant.objects.filter(role=RoleGrant.Role.UNIT_LEADER, unit__isnull=False)
+    for user_id, path in grants.values_list("user_id", "unit__path"):
+        by_user.setdefault(user_id, set()).add(path)
+    scopes = {tuple(roots_of(paths)) for paths in by_user.values()}
+    return [list(roots) for roots in sorted(scopes) if len(roots) > 1]
 
 
 def bureau_counts(*, year: int) -> dict[str, int]:
@@ -423,10 +464,10 @@ def year_report(*, year: int, options: Options | None = None) -> tuple[Report, p
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL jit = off")
         frame = officer_frame(year=year, on=on)
-    groups = roll_up(frame)
+    groups = roll_up(frame, combined=leader_scopes_combined())
     groups.setdefault(TOTAL, {key: 0 for key in COUNT_KEYS})
     groups[TOTAL].update(bureau_counts(year=year))
-    units = units_by_path(g for g in groups if g)
+    units = units_by_path(g for g in groups if g and not is_combined(g))
     report = Report(
         year=year,
         reference=on,
@@ -492,6 +533,6 @@ def scope_groups(report: Report, unit_paths: list[str] | None) -> tuple[str | No
     lead several separate subtrees: then each root is its own total) and the units of the table, in tree order."""
     if unit_paths is None:
         return TOTAL, report.units
-    roots = [p for p in unit_paths if not any(p != q and p.startswith(q) for q in unit_paths)]
+    roots = roots_of(unit_paths)
     units = [u for u in report.units if any(u["path"].startswith(r) for r in roots)]
     return (roots[0] if len(roots) == 1 else None), units

@@ -24,9 +24,11 @@ from .figures import (
     TOTAL,
     Options,
     Report,
+    combined_group,
     figure_cell,
     figure_text,
     figure_value,
+    roots_of,
     scope_groups,
     year_report,
 )
@@ -193,12 +195,11 @@ class Shown:
     def counts(self) -> dict[str, int]:
         if self.total_group is not None:
             return self.report.counts(self.total_group)
-        # a leader of several separate subtrees: their roots added up (distinct 场次 may then count twice)
-        roots = [
-            u["path"]
-            for u in self.units
-            if not any(u["path"] != v["path"] and u["path"].startswith(v["path"]) for v in self.units)
-        ]
+        # a leader of several separate subtrees: the report counted them as one group (a session reaching two of
+        # them once); a report made before this leader had that scope: their roots added up
+        roots = roots_of(u["path"] for u in self.units)
+        if combined_group(roots) in self.report.groups:
+            return self.report.counts(combined_group(roots))
         total: dict[str, int] = {}
         for root in roots:
             for key, value in self.report.counts(root).items():

@@ -288,3 +288,7 @@ EXAM_SAVE_GRACE_SECONDS = env.int("EXAM_SAVE_GRACE_SECONDS", default=30)  # save
 # The exam entry page waits a random 0–N seconds before its start request, so a city's officers pressing
 # "开始考试" in the same minute do not arrive in the same second; the clock starts when the attempt does.
 EXAM_START_SPREAD_SECONDS = env.int("EXAM_START_SPREAD_SECONDS", default=0)
+# ... and longer for a large audience: at most EXAM_STARTS_PER_SECOND of it arriving per second on average, up to
+# EXAM_START_SPREAD_MAX_SECONDS (0 = no scaling). Production: 15 starts/s, at most 120 s (2,000 officers: 0-120 s).
+EXAM_STARTS_PER_SECOND = env.int("EXAM_STARTS_PER_SECOND", default=0)
+EXAM_START_SPREAD_MAX_SECONDS = env.int("EXAM_START_SPREAD_MAX_SECONDS", default=120)

@@ -39,3 +39,4 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.boo
 # connections, not on threads); the rest gets 503 + Retry-After at once, which the exam page honours.
 ASGI_MAX_INFLIGHT = env.int("ASGI_MAX_INFLIGHT", default=32)
 EXAM_START_SPREAD_SECONDS = env.int("EXAM_START_SPREAD_SECONDS", default=20)
+EXAM_STARTS_PER_SECOND = env.int("EXAM_STARTS_PER_SECOND", default=15)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import QuerySet
 
 from org.audience import Audience, audiences_of
@@ -30,3 +32,30 @@ def exams_for_officer(*, officer: Officer, exams: QuerySet[Exam]) -> list[Exam]:
     exams = list(exams)
     audiences = audiences_of(exams)
     return [e for e in exams if audiences[e.pk].includes(officer)]
+
+
+AUDIENCE_SIZE_TTL = 60  # seconds: the entry page of a city-wide exam is opened thousands of times in a minute
+
+
+def exam_start_spread_seconds(exam: Exam) -> int:
+    """How long the entry page may wait (at random, 0 to this) before its start request: long enough that the
+    exam's whole audience arrives at no more than EXAM_STARTS_PER_SECOND (what two cores take with room for the
+    autosaves), never shorter than EXAM_START_SPREAD_SECONDS, never longer than EXAM_START_SPREAD_MAX_SECONDS. The
+    exam clock starts with the attempt, so the wait costs nobody time. The audience is counted once a minute."""
+    floor, ceiling = settings.EXAM_START_SPREAD_SECONDS, settings.EXAM_START_SPREAD_MAX_SECONDS
+    rate = settings.EXAM_STARTS_PER_SECOND
+    if rate <= 0:
+        return floor
+    key = f"exams:audience-size:{exam.pk}"
+    size = cache.get(key)
+    if size is None:
+        size = exam_audience(exam).count()
+        cache.set(key, size, AUDIENCE_SIZE_TTL)
+    return start_spread_for(size, floor=floor, ceiling=ceiling, rate=rate)
+
+
+def start_spread_for(size: int, *, floor: int, ceiling: int, rate: int) -> int:
+    """The entry page's longest wait for an audience of `size` (see exam_start_spread_seconds)."""
+    if rate <= 0:
+        return floor
+    return max(floor, min(ceiling, -(-size // rate)))

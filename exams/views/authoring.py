@@ -8,7 +8,6 @@ an officer sees only exams whose audience includes them (404)."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -28,7 +27,7 @@ from ..forms import QuestionFilterForm
 from ..forms_authoring import CancelForm, ExamForm, ItemsAddForm, PaperForm, RuleForm, exam_initial
 from ..models import Attempt, Exam, Paper, PaperItem, PaperRule, Question, QuestionCategory
 from ..selectors import exams as exam_selectors
-from ..selectors.audience import exam_audience, exams_for_officer
+from ..selectors.audience import exam_audience, exam_start_spread_seconds, exams_for_officer
 from ..services import attempts as attempt_services
 from ..services import exams as exam_services
 from ..services import papers as paper_services
@@ -578,7 +577,7 @@ def exam_entry(request: HttpRequest, exam_id: int) -> HttpResponse:
             "row": row,
             "question_count": check.question_count,
             "total_points": check.total_points,
-            "start_spread": settings.EXAM_START_SPREAD_SECONDS,
+            "start_spread": exam_start_spread_seconds(exam),
         },
     )
 

@@ -217,6 +217,21 @@ def test_close_runs_in_the_task_worker_while_the_page_says_so(client, bureau, se
     assert "4" in done.select_one("#snapshot-table tbody").get_text()
 
 
+def test_a_leader_of_two_squads_counts_a_session_that_reached_both_once(client, bureau):
+    from tests.factories import grant
+
+    grant(bureau.leader, "unit_leader", bureau.two)  # 一中队 and 二中队: two separate subtrees
+    figures = _figures(_page(client, bureau.leader))
+    # 2025: the lecture (甲 of 一中队, 丙 of 二中队 on 31 Dec) and a central session (甲): two 场次, three 人次
+    assert figures["sessions"] == "2"
+    assert figures["attendances"] == "3"
+    assert figures["headcount"] == "4"  # 甲 乙 of 一中队, 丙 戊 of 二中队
+    # each squad alone still counts the lecture
+    hr_units = {tr["data-path"]: tr for tr in _page(client, bureau.hr).select("#unit-table tbody tr")}
+    assert hr_units  # the bureau's table still lists units only (no combined group among them)
+    assert all("+" not in path for path in hr_units)
+
+
 def test_snapshot_rows_are_immutable(client, bureau):
     from reports.models import SnapshotImmutableError
 
