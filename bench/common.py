@@ -8,6 +8,7 @@ import contextlib
 import datetime as dt
 import os
 import secrets
+import shlex
 import signal
 import statistics
 import string
@@ -18,6 +19,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+TASK_WORKER_EXITED = "bench: the task worker exited; starting it again"
 
 
 # The columns the database benchmarks COPY into exams_attempt (their rows are built in this order).
@@ -197,13 +199,24 @@ def throwaway_database(name: str):
         print(f"dropped {name}")
 
 
-def _proc_cpu_seconds(pid: int) -> float:
-    """utime + stime of one process from /proc (0 when it is gone)."""
+def _proc_cpu_seconds(pid: int, *, reaped_children: bool = False) -> float:
+    """utime + stime of one process from /proc (0 when it is gone); with `reaped_children`, also the time of its
+    children that ended and were waited for (cutime + cstime)."""
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except OSError:
         return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    ticks = int(fields[11]) + int(fields[12])
+    if reaped_children:
+        ticks += int(fields[13]) + int(fields[14])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
 
 
 class AppServer:
@@ -258,8 +271,14 @@ class AppServer:
         spawn = {"cwd": ROOT, "env": env, "stdout": self.log, "stderr": subprocess.STDOUT, "start_new_session": True}
         self.proc = subprocess.Popen(command, **spawn)
         if self.with_task_worker:
+            # Supervised as in production (`make worker`): db_worker exits on a database error it does not expect
+            # (a PostgreSQL restart), and the loop starts it again. The shell, not a watcher thread of ours, reaps
+            # it: a wait on any child here would also reap asyncio's subprocesses (ps, pg_ctlcluster).
+            worker = shlex.join(
+                [sys.executable, "manage.py", "db_worker", "--no-startup-delay", "--interval", "0.5", "--no-reload"]
+            )
             self.task_worker = subprocess.Popen(
-                [sys.executable, "manage.py", "db_worker", "--no-startup-delay", "--interval", "0.5", "--no-reload"],
+                ["bash", "-c", f'while :; do {worker}; echo "{TASK_WORKER_EXITED} ($?)" >&2; sleep 1; done'],
                 **spawn,
             )
         deadline = time.time() + 60
@@ -278,12 +297,8 @@ class AppServer:
     def worker_pids(self) -> list[int]:
         if self.proc is None:
             return []
-        try:
-            children = Path(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children").read_text().split()
-        except OSError:
-            return []
         pids = []
-        for pid in children:
+        for pid in _children(self.proc.pid):
             try:
                 cmd = Path(f"/proc/{pid}/cmdline").read_bytes()
             except OSError:
@@ -292,18 +307,34 @@ class AppServer:
                 pids.append(int(pid))
         return pids
 
+    def own_pids(self) -> list[int]:
+        """The server's processes: the supervisor, its workers, the task worker's shell and the worker it runs."""
+        pids = [self.proc.pid, *self.worker_pids()] if self.proc else []
+        if self.task_worker is not None:
+            pids += [self.task_worker.pid, *_children(self.task_worker.pid)]
+        return pids
+
     def cpu_seconds(self) -> float:
         """utime + stime of the supervisor and its live workers (a killed worker's time is lost)."""
         return sum(_proc_cpu_seconds(pid) for pid in ([self.proc.pid, *self.worker_pids()] if self.proc else []))
 
     def task_worker_cpu_seconds(self) -> float:
-        return _proc_cpu_seconds(self.task_worker.pid) if self.task_worker is not None else 0.0
+        """The supervising shell's ended workers and the one running now."""
+        if self.task_worker is None:
+            return 0.0
+        shell = self.task_worker.pid
+        return _proc_cpu_seconds(shell, reaped_children=True) + sum(_proc_cpu_seconds(c) for c in _children(shell))
+
+    def task_worker_restarts(self) -> int:
+        if self.log_path is None or not self.log_path.exists():
+            return 0
+        return self.log_path.read_text(errors="replace").count(TASK_WORKER_EXITED)
 
     def stop(self) -> None:
         for process in (self.task_worker, self.proc):
             if process is None or process.poll() is not None:
                 continue
-            process.send_signal(signal.SIGTERM)
+            os.killpg(process.pid, signal.SIGTERM)  # the task worker's shell and the worker it runs
             try:
                 process.wait(timeout=30)
             except subprocess.TimeoutExpired:

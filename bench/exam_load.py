@@ -120,7 +120,8 @@ TARGETS = {"save_p95_ms": 300.0, "start_p95_ms": 3000.0}
 def target_misses(result: dict) -> list[str]:
     """Why a run misses the N = 1,000 targets (empty: it meets them): save p95 < 300 ms, start p95 < 3 s,
     0 failed tries (a 503 at the door counts: it is a try the officer had to repeat), every officer submits,
-    0 acknowledged answers missing, nobody cut off, every submitted attempt graded by the task worker in the end."""
+    0 acknowledged answers missing, nobody cut off, no server worker died (but in a fault run, which kills them),
+    every submitted attempt graded by the task worker in the end."""
     misses = []
     lat = result.get("latency", {})
     save, start = lat.get("save", {}), lat.get("start", {})
@@ -138,6 +139,8 @@ def target_misses(result: dict) -> list[str]:
         misses.append(f"{answers.get('missing')} missing, {answers.get('different')} different")
     if result.get("cut_off_clients"):
         misses.append(f"{result['cut_off_clients']} cut off")
+    if result.get("server_workers_died") and not result.get("fault"):
+        misses.append(f"{result['server_workers_died']} server workers died")
     if (result.get("grading") or {}).get("ungraded"):
         misses.append(f"{result['grading']['ungraded']} submitted but never graded")
     return misses
@@ -416,14 +419,26 @@ class Server(AppServer):
     """The app as exam day runs it: uvicorn with the door (BENCH_MAX_INFLIGHT) and the task worker beside it
     (submit only finalises; the grading runs in the task worker, django_tasks_db, as in production)."""
 
-    def __init__(self, workers: int = 2, log: Path | None = None, healthcheck: int = 30, max_inflight: int = 32):
+    def __init__(
+        self,
+        workers: int = 2,
+        log: Path | None = None,
+        healthcheck: int = 30,
+        max_inflight: int = 32,
+        pages_inflight: int = 8,
+        door_wait: float = 10.0,
+    ):
         super().__init__(
             port=PORT,
             workers=workers,
             log=log or RESULTS / "server.log",
             # the health ping must not be starved into killing a busy worker (N = 2,000 collapse, PERFORMANCE.md)
             uvicorn_args=("--timeout-keep-alive", "75", "--timeout-worker-healthcheck", str(healthcheck)),
-            env={"BENCH_MAX_INFLIGHT": str(max_inflight)},
+            env={
+                "BENCH_MAX_INFLIGHT": str(max_inflight),
+                "BENCH_PAGES_INFLIGHT": str(pages_inflight),
+                "BENCH_DOOR_WAIT_SECONDS": str(door_wait),
+            },
             task_worker=True,
         )
 
@@ -635,10 +650,11 @@ async def database_restart(after: float, stop: asyncio.Event, stats: Stats, t0: 
     )
 
 
-async def neighbours(stop: asyncio.Event, stats: Stats) -> None:
-    """Every 15 s: which other busy processes share the 2 cores (other helpers' test runs skew the figures)."""
-    me = str(os.getpid())
+async def neighbours(stop: asyncio.Event, stats: Stats, server: Server) -> None:
+    """Every 15 s: which other busy processes share the 2 cores (other helpers' test runs skew the figures); the
+    harness, the server's workers and its task worker are not neighbours."""
     while not stop.is_set():
+        me = {str(pid) for pid in (os.getpid(), *server.own_pids())}
         out = await asyncio.create_subprocess_exec(
             "ps", "-eo", "pid,ppid,pcpu,args", "--sort=-pcpu", stdout=asyncio.subprocess.PIPE
         )
@@ -647,7 +663,7 @@ async def neighbours(stop: asyncio.Event, stats: Stats) -> None:
         for line in text.decode(errors="replace").splitlines()[1:8]:
             pid, ppid, cpu, *cmd = line.split(None, 3)
             command = " ".join(cmd)
-            if float(cpu) >= 20 and me not in (pid, ppid) and "uvicorn" not in command and "postgres" not in command:
+            if float(cpu) >= 20 and not me & {pid, ppid} and "postgres" not in command:
                 busy.append(command[:80])
         stats.neighbours.append(busy)
         try:
@@ -695,7 +711,7 @@ async def drive(people: list[dict], exam_id: int, args, server: Server) -> tuple
             side.append(asyncio.create_task(killer(server, args.kill_every, stop, stats, started)))
         if args.pg_restart:
             side.append(asyncio.create_task(database_restart(args.pg_restart, stop, stats, started)))
-        side.append(asyncio.create_task(neighbours(stop, stats)))
+        side.append(asyncio.create_task(neighbours(stop, stats, server)))
         finished, cut = await asyncio.wait(runners, timeout=args.max_seconds)
         for task in cut:  # bounded in time whatever happens: report, never hang
             task.cancel()
@@ -737,6 +753,8 @@ def cmd_run(args) -> dict:
         log=RESULTS / f"{label}-server.log",
         healthcheck=args.healthcheck,
         max_inflight=args.max_inflight,
+        pages_inflight=args.pages_inflight,
+        door_wait=args.door_wait,
     )
     server.start()
     load0 = os.getloadavg()
@@ -760,7 +778,10 @@ def cmd_run(args) -> dict:
         if srv1 is None:
             srv1 = server.cpu_seconds()
         tw1 = server.task_worker_cpu_seconds()
+        task_worker_restarts = server.task_worker_restarts()
         server.stop()
+    # uvicorn's supervisor kills a worker that misses its health check and says so ("Child process [pid] died")
+    workers_died = len(re.findall(r"Child process \[\d+\] died", server.log_path.read_text(errors="replace")))
     ru1 = resource.getrusage(resource.RUSAGE_SELF)
     busy1, total1 = machine_busy()
     result = {
@@ -774,6 +795,8 @@ def cmd_run(args) -> dict:
         "idle_ping_s": args.idle_ping,
         "start_spread_s": args.start_spread,
         "max_inflight_per_worker": args.max_inflight,
+        "pages_inflight_per_worker": args.pages_inflight,
+        "door_wait_s": args.door_wait,
         "door_503": dict(stats.door),
         "pings_skipped": stats.pings_skipped,
         "load_average_before": [round(x, 2) for x in load0],
@@ -792,6 +815,8 @@ def cmd_run(args) -> dict:
         "client_cpu_s": round(ru1.ru_utime + ru1.ru_stime - ru0.ru_utime - ru0.ru_stime, 1),
         "server_cpu_s_live_workers": round(srv1 - srv0, 1) if not args.fault else None,
         "task_worker_cpu_s": round(tw1 - tw0, 1),
+        "task_worker_restarts": task_worker_restarts,
+        "server_workers_died": workers_died,
         "grading": grading,
         "kills": stats.kills,
         "database_restarts": stats.db_restarts,
@@ -1195,6 +1220,8 @@ def parser() -> argparse.ArgumentParser:
             "--idle-ping", type=float, default=30.0, help="ping after this many silent seconds (0 = at every beat)"
         )
         r.add_argument("--max-inflight", type=int, default=32, help="the door per worker (0 = none)")
+        r.add_argument("--pages-inflight", type=int, default=8, help="of those, for starts and pages")
+        r.add_argument("--door-wait", type=float, default=10.0, help="seconds a request may wait in the door's line")
         r.add_argument(
             "--start-spread",
             type=float,

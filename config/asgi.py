@@ -10,15 +10,13 @@ django_asgi_app = get_asgi_application()
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
-from django.conf import settings  # noqa: E402
 
 from config.door import AdmissionDoor  # noqa: E402
 from config.routing import websocket_urlpatterns  # noqa: E402
 
-# Overload is answered at the door (503 + Retry-After) beyond ASGI_MAX_INFLIGHT requests per worker (config/door.py).
-http_app = (
-    AdmissionDoor(django_asgi_app, limit=settings.ASGI_MAX_INFLIGHT) if settings.ASGI_MAX_INFLIGHT else django_asgi_app
-)
+# At most ASGI_MAX_INFLIGHT requests inside Django per worker, answers before pages; the rest wait in line, then
+# get 503 + Retry-After (config/door.py).
+http_app = AdmissionDoor.from_settings(django_asgi_app)
 
 application = ProtocolTypeRouter(
     {

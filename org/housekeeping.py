@@ -12,6 +12,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.db import close_old_connections
+
 log = logging.getLogger(__name__)
 
 
@@ -53,3 +55,11 @@ def run_due(
             log.exception("housekeeping job %s failed", job.name)
             done.append((job.name, None))
     return done
+
+
+def run_round(last_run: dict[str, float], *, only: str | None = None) -> list[tuple[str, object]]:
+    """One pass of the loop. First let go of a database connection that a database restart broke or that is too
+    old: a long-running process has no request cycle to do it, and without this every later pass fails on the
+    dead connection (found by exam_load --pg-restart). Then run what is due."""
+    close_old_connections()
+    return run_due(last_run, only=only)

@@ -118,9 +118,14 @@ else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-# HTTP requests inside Django at once per ASGI worker; beyond, 503 + Retry-After at the door (config/door.py).
-# 0 = no limit (development); production sets it (docs/PERFORMANCE.md, exam day).
+# HTTP requests inside Django at once per ASGI worker (config/door.py); the rest wait in line for up to
+# ASGI_DOOR_WAIT_SECONDS, then get 503 + Retry-After. 0 = no door (development); production sets it.
 ASGI_MAX_INFLIGHT = env.int("ASGI_MAX_INFLIGHT", default=0)
+# Of those, at most this many for anything but the exam page's answers (starts, exam pages, study pages).
+ASGI_PAGES_INFLIGHT = env.int("ASGI_PAGES_INFLIGHT", default=8)
+ASGI_DOOR_WAIT_SECONDS = env.float("ASGI_DOOR_WAIT_SECONDS", default=10.0)
+# The answers lane: the exam page's save, state and submit.
+ASGI_ANSWER_PATHS = r"^/exams/attempts/\d+/(answers|state|submit)/$"
 
 # Every consumer of one ASGI process reads from ONE Redis key (channels_redis's process-local channels), and the
 # layer's capacity bounds that key, not each phone: at the default 100, a contest's per-seat results to a few

@@ -50,6 +50,10 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # As production: overload answered at the door (config/door.py); BENCH_MAX_INFLIGHT=0 turns the door off.
 ASGI_MAX_INFLIGHT = env.int("BENCH_MAX_INFLIGHT", default=32)
+ASGI_PAGES_INFLIGHT = env.int("BENCH_PAGES_INFLIGHT", default=ASGI_PAGES_INFLIGHT)  # noqa: F405
+ASGI_DOOR_WAIT_SECONDS = env.float("BENCH_DOOR_WAIT_SECONDS", default=ASGI_DOOR_WAIT_SECONDS)  # noqa: F405
+# The baseline one-row write is compared with the save: it goes through the same lane.
+ASGI_ANSWER_PATHS = ASGI_ANSWER_PATHS + r"|^/bench/baseline/$"  # noqa: F405
 
 # Plain HTTP on the loopback: no TLS proxy in front, so no SSL redirect and no secure-only cookies.
 SECURE_SSL_REDIRECT = False

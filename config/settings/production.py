@@ -36,7 +36,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.boo
     }
 
 # Exam day: at most this many requests inside Django per worker (twice the pool: the admitted work queues on
-# connections, not on threads); the rest gets 503 + Retry-After at once, which the exam page honours.
+# connections, not on threads), ASGI_PAGES_INFLIGHT of them for starts and pages; the rest waits in line for up
+# to ASGI_DOOR_WAIT_SECONDS, then gets 503 + Retry-After, which the exam page and the entry page honour.
 ASGI_MAX_INFLIGHT = env.int("ASGI_MAX_INFLIGHT", default=32)
 EXAM_START_SPREAD_SECONDS = env.int("EXAM_START_SPREAD_SECONDS", default=20)
 EXAM_STARTS_PER_SECOND = env.int("EXAM_STARTS_PER_SECOND", default=15)

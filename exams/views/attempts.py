@@ -98,8 +98,13 @@ def attempt_start(request: HttpRequest, exam_id: int) -> HttpResponse:
         attempt = services.attempt_start(exam=exam, officer=officer)
     except AttemptRefused as exc:
         messages.error(request, str(exc))
-        return redirect("exams:exam_entry", exam_id=exam.pk)
-    return redirect("exams:attempt_page", attempt_id=attempt.pk)
+        target = reverse("exams:exam_entry", args=[exam.pk])
+    else:
+        target = reverse("exams:attempt_page", args=[attempt.pk])
+    if request.headers.get("Accept", "").startswith("application/json"):
+        # the entry page's fetch (static/exams/entry.js): it goes there itself, and retries a 503 at the door
+        return JsonResponse({"location": target})
+    return redirect(target)
 
 
 @login_required

@@ -176,6 +176,9 @@ def test_target_misses_names_each_missed_target_of_issue_16():
     assert exam_load.target_misses(graded_late) == []  # graded by the task worker after the load: fine
     never = _run(grading={"ungraded_at_load_end": 4, "backlog_s": 300.0, "ungraded": 2})
     assert exam_load.target_misses(never) == ["2 submitted but never graded"]
+    starved = _run(server_workers_died=2)  # killed by uvicorn's health check: the collapse issue #16 started from
+    assert exam_load.target_misses(starved) == ["2 server workers died"]
+    assert exam_load.target_misses(_run(server_workers_died=5, fault=True)) == []  # the fault run kills them itself
 
 
 def test_capacity_row_shows_the_verdict():

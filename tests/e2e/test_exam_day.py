@@ -1,6 +1,6 @@
-"""Exam day at city scale (issue #16), in a real browser: the entry page spreads the start over a random wait,
-the exam page honours a 503 + Retry-After from the door (the answer stays queued and is sent after the wait),
-and it does not ping the state while its saves keep it informed."""
+"""Exam day at city scale (issue #16), in a real browser: the entry page spreads the start over a random wait
+and sends it again after a 503 + Retry-After from the door; the exam page honours one too (the answer stays
+queued and is sent after the wait), and it does not ping the state while its saves keep it informed."""
 
 from __future__ import annotations
 
@@ -27,11 +27,27 @@ def test_spread_start_then_a_busy_server_answer_is_retried_after_its_retry_after
 
     login(page, live_server, officer.employee_no, PASSWORD)
     page.goto(f"/exams/{exam.pk}/")
+    starts = []
+
+    def door_at_start(route):
+        starts.append(time.monotonic())
+        if len(starts) == 1:  # the first start meets a full server: the page waits Retry-After and sends again
+            route.fulfill(
+                status=503,
+                headers={"Retry-After": "1", "Content-Type": "application/json"},
+                body=json.dumps({"error": "系统繁忙"}),
+            )
+        else:
+            route.continue_()
+
+    page.route("**/start/", door_at_start)
     page.locator("#start").click()
     expect(page.locator("#start-wait")).to_be_visible()  # the random wait before the start request
+    expect(page.locator("#start-busy")).to_be_visible(timeout=10000)
     page.wait_for_url("**/exams/attempts/*/", timeout=15000)
     attempt = Attempt.objects.get(exam=exam, officer=officer)
     assert page.url.endswith(f"/exams/attempts/{attempt.pk}/")
+    assert len(starts) == 2 and starts[1] - starts[0] >= 0.9  # sent again only after Retry-After
 
     saves, pings = [], []
     page.on("request", lambda r: pings.append(r.url) if "/state/" in r.url else None)

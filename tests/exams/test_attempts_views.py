@@ -117,6 +117,23 @@ def test_start_opens_the_page_and_a_second_start_continues(client, officer, exam
     assert "第 1 题 / 共 5 题" in html and 'id="attempt-data"' in html and "exams/attempt.js" in html
 
 
+def test_the_entry_pages_fetch_gets_where_to_go_as_json(client, officer, exam):
+    """static/exams/entry.js sends the start by fetch (so it can retry a 503 at the door) and goes where told."""
+    client.force_login(officer.user)
+    start = reverse("exams:attempt_start", args=[exam.pk])
+    response = client.post(start, headers={"Accept": "application/json"})
+    attempt = Attempt.objects.get(exam=exam, officer=officer)
+    assert response.status_code == 200 and response.json() == {"location": url("attempt_page", attempt)}
+    exam.closes_at = timezone.now() - dt.timedelta(minutes=1)
+    exam.opens_at = exam.closes_at - dt.timedelta(hours=1)
+    exam.save()
+    attempt.delete()
+    refused = client.post(start, headers={"Accept": "application/json"})
+    assert refused.json() == {"location": reverse("exams:exam_entry", args=[exam.pk])}
+    assert "考试已结束" in client.get(refused.json()["location"]).content.decode()  # the reason waits there
+    assert not Attempt.objects.filter(exam=exam).exists()
+
+
 def test_refused_start_goes_back_to_the_exam_entry_with_the_reason(client, officer, exam):
     exam.closes_at = timezone.now() - dt.timedelta(minutes=1)
     exam.opens_at = exam.closes_at - dt.timedelta(hours=1)

@@ -6,7 +6,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from org.housekeeping import jobs, run_due
+from org.housekeeping import jobs, run_round
 
 
 class Command(BaseCommand):
@@ -24,7 +24,7 @@ class Command(BaseCommand):
             return
         last_run: dict[str, float] = {}
         while True:
-            for name, result in run_due(last_run, only=job):
+            for name, result in run_round(last_run, only=job):
                 if result or options["verbosity"] > 1:
                     self.stdout.write(f"housekeeping: {name}: {result}")
             if loop <= 0:
