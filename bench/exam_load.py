@@ -427,6 +427,7 @@ class Server(AppServer):
         max_inflight: int = 32,
         pages_inflight: int = 8,
         door_wait: float = 10.0,
+        pool_check: bool = True,
     ):
         super().__init__(
             port=PORT,
@@ -438,6 +439,7 @@ class Server(AppServer):
                 "BENCH_MAX_INFLIGHT": str(max_inflight),
                 "BENCH_PAGES_INFLIGHT": str(pages_inflight),
                 "BENCH_DOOR_WAIT_SECONDS": str(door_wait),
+                "BENCH_POOL_CHECK": "1" if pool_check else "0",
             },
             task_worker=True,
         )
@@ -755,6 +757,7 @@ def cmd_run(args) -> dict:
         max_inflight=args.max_inflight,
         pages_inflight=args.pages_inflight,
         door_wait=args.door_wait,
+        pool_check=bool(args.pool_check),
     )
     server.start()
     load0 = os.getloadavg()
@@ -797,6 +800,7 @@ def cmd_run(args) -> dict:
         "max_inflight_per_worker": args.max_inflight,
         "pages_inflight_per_worker": args.pages_inflight,
         "door_wait_s": args.door_wait,
+        "pool_check": bool(args.pool_check),
         "door_503": dict(stats.door),
         "pings_skipped": stats.pings_skipped,
         "load_average_before": [round(x, 2) for x in load0],
@@ -1222,6 +1226,9 @@ def parser() -> argparse.ArgumentParser:
         r.add_argument("--max-inflight", type=int, default=32, help="the door per worker (0 = none)")
         r.add_argument("--pages-inflight", type=int, default=8, help="of those, for starts and pages")
         r.add_argument("--door-wait", type=float, default=10.0, help="seconds a request may wait in the door's line")
+        r.add_argument(
+            "--pool-check", type=int, default=1, help="the pool checks a connection as it lends it out (0 = not)"
+        )
         r.add_argument(
             "--start-spread",
             type=float,

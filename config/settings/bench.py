@@ -24,6 +24,7 @@ DATABASES = {
 }
 if env.bool("BENCH_DB_POOL", default=True):
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("BENCH_POOL_CHECK", default=True)  # as production
     DATABASES["default"]["OPTIONS"] = {
         "pool": {
             "min_size": 2,

@@ -28,7 +28,10 @@ STORAGES = {
 # worker process; DB_POOL_MAX connections each). DB_POOL=false returns to CONN_MAX_AGE.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.bool("DB_POOL", default=True):  # noqa: F405
     DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = False  # noqa: F405
+    # With the pool, Django's health checks become the pool's check of a connection as it is lent out (one empty
+    # round trip): after a database restart or fail-over a dead pooled connection is replaced, not handed to a
+    # request that then fails with a 500 (exam_load --pg-restart: 32 such 500s without it; PERFORMANCE.md).
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("DB_POOL_CHECK", default=True)  # noqa: F405
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {  # noqa: F405
         "min_size": 2,
         "max_size": env.int("DB_POOL_MAX", default=16),

@@ -56,6 +56,15 @@ async def _settle():
         await asyncio.sleep(0)
 
 
+async def _pages_lane_taken(*, wait: float):
+    """A door whose pages lane (one place) is taken by a start held inside Django."""
+    inner = SlowApp()
+    door = _door(inner, pages=1, wait=wait)
+    holder = asyncio.create_task(_call(door, _scope(path=START)))
+    await _settle()
+    return inner, door, holder
+
+
 def test_a_full_lane_with_no_wait_answers_503_with_retry_after_and_never_reaches_django():
     async def scenario():
         inner = SlowApp()
@@ -124,10 +133,7 @@ def test_the_line_is_first_come_first_in_and_a_place_passes_on():
 
 def test_a_request_that_waits_too_long_gets_503_and_html_pages_come_back_by_themselves():
     async def scenario():
-        inner = SlowApp()
-        door = _door(inner, pages=1, wait=0.05)
-        holder = asyncio.create_task(_call(door, _scope(path=START)))
-        await _settle()
+        inner, door, holder = await _pages_lane_taken(wait=0.05)
         page = await _call(door, _scope(path="/exams/attempts/3/", accept=b"text/html,*/*", method="GET"))
         form = await _call(door, _scope(path=START, accept=b"text/html,*/*", method="POST"))
         inner.release.set()
@@ -144,10 +150,7 @@ def test_a_request_that_waits_too_long_gets_503_and_html_pages_come_back_by_them
 
 def test_a_waiter_that_goes_away_keeps_no_place():
     async def scenario():
-        inner = SlowApp()
-        door = _door(inner, pages=1, wait=5)
-        holder = asyncio.create_task(_call(door, _scope(path=START)))
-        await _settle()
+        inner, door, holder = await _pages_lane_taken(wait=5)
         gone = asyncio.create_task(_call(door, _scope(path=START)))
         await _settle()
         gone.cancel()

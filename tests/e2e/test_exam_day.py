@@ -19,6 +19,24 @@ pytestmark = pytest.mark.e2e
 SAVED = "已保存"
 
 
+def busy_once(calls: list[float], *, retry_after: int):
+    """A route handler: the first request meets a full server (503 at the door with a Retry-After), the others go
+    through; `calls` records when each came."""
+
+    def handle(route):
+        calls.append(time.monotonic())
+        if len(calls) == 1:
+            route.fulfill(
+                status=503,
+                headers={"Retry-After": str(retry_after), "Content-Type": "application/json"},
+                body=json.dumps({"error": "系统繁忙"}),
+            )
+        else:
+            route.continue_()
+
+    return handle
+
+
 def test_spread_start_then_a_busy_server_answer_is_retried_after_its_retry_after(page, live_server, login, settings):
     settings.EXAM_START_SPREAD_SECONDS = 2
     officer = OfficerFactory(unit=unit("测试区城管局/执法一中队/一分队"), role_category=RoleCategoryFactory())
@@ -28,19 +46,7 @@ def test_spread_start_then_a_busy_server_answer_is_retried_after_its_retry_after
     login(page, live_server, officer.employee_no, PASSWORD)
     page.goto(f"/exams/{exam.pk}/")
     starts = []
-
-    def door_at_start(route):
-        starts.append(time.monotonic())
-        if len(starts) == 1:  # the first start meets a full server: the page waits Retry-After and sends again
-            route.fulfill(
-                status=503,
-                headers={"Retry-After": "1", "Content-Type": "application/json"},
-                body=json.dumps({"error": "系统繁忙"}),
-            )
-        else:
-            route.continue_()
-
-    page.route("**/start/", door_at_start)
+    page.route("**/start/", busy_once(starts, retry_after=1))  # the page waits Retry-After and sends it again
     page.locator("#start").click()
     expect(page.locator("#start-wait")).to_be_visible()  # the random wait before the start request
     expect(page.locator("#start-busy")).to_be_visible(timeout=10000)
@@ -51,19 +57,7 @@ def test_spread_start_then_a_busy_server_answer_is_retried_after_its_retry_after
 
     saves, pings = [], []
     page.on("request", lambda r: pings.append(r.url) if "/state/" in r.url else None)
-
-    def door(route):
-        saves.append(time.monotonic())
-        if len(saves) == 1:  # the first save meets a busy server: 503 at the door with a Retry-After
-            route.fulfill(
-                status=503,
-                headers={"Retry-After": "2", "Content-Type": "application/json"},
-                body=json.dumps({"error": "系统繁忙"}),
-            )
-        else:
-            route.continue_()
-
-    page.route("**/answers/", door)
+    page.route("**/answers/", busy_once(saves, retry_after=2))  # the answer stays queued until Retry-After
     item = AttemptItem.objects.get(attempt=attempt, position=1)  # single choice, on the first screen
     page.locator(f"#q-{item.pk}").locator("label", has_text="二日").click()
     expect(page.locator("#attempt-status")).to_have_text(SAVED, timeout=15000)
