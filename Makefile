@@ -61,9 +61,10 @@ run: seed
 
 # db_worker exits on a database error it does not expect (a PostgreSQL restart): start it again, as a supervisor
 # (systemd, supervisord) does in production; the housekeeping loop grades anything the gap left ungraded.
+# Background work (grading after submit, year closes) runs at nice 10: on one machine, the officers' requests first.
 worker: install
 	$(BIN)/python manage.py housekeeping --loop 30 & keeper=$$!; trap 'kill $$keeper; exit 0' INT TERM; \
-	while true; do $(BIN)/python manage.py db_worker; echo "db_worker exited ($$?); starting it again in 2 s" >&2; sleep 2; done
+	while true; do nice -n 10 $(BIN)/python manage.py db_worker; echo "db_worker exited ($$?); starting it again in 2 s" >&2; sleep 2; done
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

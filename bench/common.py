@@ -233,9 +233,11 @@ class AppServer:
         uvicorn_args: tuple[str, ...] = (),
         env: dict[str, str] | None = None,
         task_worker: bool = False,
+        task_worker_nice: int = 0,
     ):
         self.port, self.workers, self.log_path = port, workers, log
         self.uvicorn_args, self.extra_env, self.with_task_worker = uvicorn_args, env or {}, task_worker
+        self.task_worker_nice = task_worker_nice
         self.proc: subprocess.Popen | None = None
         self.task_worker: subprocess.Popen | None = None
         self.log = None
@@ -274,8 +276,18 @@ class AppServer:
             # Supervised as in production (`make worker`): db_worker exits on a database error it does not expect
             # (a PostgreSQL restart), and the loop starts it again. The shell, not a watcher thread of ours, reaps
             # it: a wait on any child here would also reap asyncio's subprocesses (ps, pg_ctlcluster).
+            nice = ["nice", "-n", str(self.task_worker_nice)] if self.task_worker_nice else []
             worker = shlex.join(
-                [sys.executable, "manage.py", "db_worker", "--no-startup-delay", "--interval", "0.5", "--no-reload"]
+                [
+                    *nice,
+                    sys.executable,
+                    "manage.py",
+                    "db_worker",
+                    "--no-startup-delay",
+                    "--interval",
+                    "0.5",
+                    "--no-reload",
+                ]
             )
             self.task_worker = subprocess.Popen(
                 ["bash", "-c", f'while :; do {worker}; echo "{TASK_WORKER_EXITED} ($?)" >&2; sleep 1; done'],

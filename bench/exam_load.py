@@ -32,7 +32,10 @@ against the database (acked vs stored vs missing) are printed and written to ben
 `--fault` SIGKILLs one uvicorn worker every 10 s while the load runs (uvicorn's supervisor starts a new one);
 clients resend the same (item, seq, response) on a connection error or a 5xx, as the exam page does.
 `--pg-restart S` restarts the PostgreSQL cluster S seconds into the load (`pg_ctlcluster ... restart -m fast`; it
-serves every other database of the machine too, so run it on a quiet machine only).
+serves every other database of the machine too, so run it on a quiet machine only). The task worker (`db_worker`,
+which grades after submit) runs under a shell loop that starts it again when it exits, as `make worker` does in
+production; the result counts its restarts (`task_worker_restarts`) and the server workers uvicorn's supervisor
+saw die (`server_workers_died`: a worker starved past its health check, unless the fault run killed it).
 """
 
 from __future__ import annotations
@@ -144,6 +147,18 @@ def target_misses(result: dict) -> list[str]:
     if (result.get("grading") or {}).get("ungraded"):
         misses.append(f"{result['grading']['ungraded']} submitted but never graded")
     return misses
+
+
+def save_by_minute(save_times: list[tuple[float, float]]) -> list[dict]:
+    """Saves per minute of the load (from the harness's start): count and p50/p95 in ms, to see where the tail is
+    (the start phase, the submit burst at the end, or everywhere)."""
+    minutes: dict[int, list[float]] = defaultdict(list)
+    for at, latency in save_times:
+        minutes[int(at // 60)].append(latency)
+    return [
+        {"minute": m, "count": len(v), "p50_ms": round(1000 * pct(v, 50), 1), "p95_ms": round(1000 * pct(v, 95), 1)}
+        for m, v in sorted(minutes.items())
+    ]
 
 
 def answer_for(content: dict, rng: random.Random) -> object:
@@ -425,9 +440,10 @@ class Server(AppServer):
         log: Path | None = None,
         healthcheck: int = 30,
         max_inflight: int = 32,
-        pages_inflight: int = 8,
+        pages_inflight: int = 3,
         door_wait: float = 10.0,
         pool_check: bool = True,
+        task_worker_nice: int = 10,
     ):
         super().__init__(
             port=PORT,
@@ -442,6 +458,7 @@ class Server(AppServer):
                 "BENCH_POOL_CHECK": "1" if pool_check else "0",
             },
             task_worker=True,
+            task_worker_nice=task_worker_nice,
         )
 
 
@@ -458,6 +475,7 @@ def machine_busy() -> tuple[int, int]:
 @dataclass
 class Stats:
     latencies: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    save_times: list[tuple[float, float]] = field(default_factory=list)  # (seconds into the load, latency)
     errors: Counter = field(default_factory=Counter)
     acked: dict[int, tuple[int, object]] = field(default_factory=dict)
     sent: int = 0
@@ -515,6 +533,8 @@ class Examinee:
                         self.stats.errors[f"{kind} HTTP {resp.status}"] += 1
                     else:
                         self.stats.latencies[kind].append(elapsed)
+                        if kind == "save":
+                            self.stats.save_times.append((started - self.t0, elapsed))
                         return resp.status, resp.headers, body
             except (TimeoutError, aiohttp.ClientError) as exc:  # also a body cut off by a killed worker
                 self.stats.errors[f"{kind} {type(exc).__name__}"] += 1
@@ -758,6 +778,7 @@ def cmd_run(args) -> dict:
         pages_inflight=args.pages_inflight,
         door_wait=args.door_wait,
         pool_check=bool(args.pool_check),
+        task_worker_nice=args.task_worker_nice,
     )
     server.start()
     load0 = os.getloadavg()
@@ -801,6 +822,7 @@ def cmd_run(args) -> dict:
         "pages_inflight_per_worker": args.pages_inflight,
         "door_wait_s": args.door_wait,
         "pool_check": bool(args.pool_check),
+        "task_worker_nice": args.task_worker_nice,
         "door_503": dict(stats.door),
         "pings_skipped": stats.pings_skipped,
         "load_average_before": [round(x, 2) for x in load0],
@@ -810,6 +832,7 @@ def cmd_run(args) -> dict:
         "fault": args.fault,
         "phases": phases,
         "latency": {kind: summarize(values) for kind, values in stats.latencies.items()},
+        "save_by_minute": save_by_minute(stats.save_times),
         "errors": dict(stats.errors),
         "retries": stats.retries,
         "refused": dict(stats.refused),
@@ -1224,8 +1247,14 @@ def parser() -> argparse.ArgumentParser:
             "--idle-ping", type=float, default=30.0, help="ping after this many silent seconds (0 = at every beat)"
         )
         r.add_argument("--max-inflight", type=int, default=32, help="the door per worker (0 = none)")
-        r.add_argument("--pages-inflight", type=int, default=8, help="of those, for starts and pages")
+        r.add_argument("--pages-inflight", type=int, default=3, help="of those, for starts and pages")
         r.add_argument("--door-wait", type=float, default=10.0, help="seconds a request may wait in the door's line")
+        r.add_argument(
+            "--task-worker-nice",
+            type=int,
+            default=10,
+            help="the grading worker's nice level, as `make worker` (0 = as the server)",
+        )
         r.add_argument(
             "--pool-check", type=int, default=1, help="the pool checks a connection as it lends it out (0 = not)"
         )
