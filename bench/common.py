@@ -319,16 +319,20 @@ class AppServer:
                 pids.append(int(pid))
         return pids
 
+    def server_pids(self) -> list[int]:
+        """uvicorn's supervisor and its live workers."""
+        return [self.proc.pid, *self.worker_pids()] if self.proc else []
+
     def own_pids(self) -> list[int]:
         """The server's processes: the supervisor, its workers, the task worker's shell and the worker it runs."""
-        pids = [self.proc.pid, *self.worker_pids()] if self.proc else []
+        pids = self.server_pids()
         if self.task_worker is not None:
             pids += [self.task_worker.pid, *_children(self.task_worker.pid)]
         return pids
 
     def cpu_seconds(self) -> float:
         """utime + stime of the supervisor and its live workers (a killed worker's time is lost)."""
-        return sum(_proc_cpu_seconds(pid) for pid in ([self.proc.pid, *self.worker_pids()] if self.proc else []))
+        return sum(_proc_cpu_seconds(pid) for pid in self.server_pids())
 
     def task_worker_cpu_seconds(self) -> float:
         """The supervising shell's ended workers and the one running now."""

@@ -440,11 +440,13 @@ class Server(AppServer):
         log: Path | None = None,
         healthcheck: int = 30,
         max_inflight: int = 32,
-        pages_inflight: int = 3,
-        door_wait: float = 10.0,
+        pages_inflight: int | None = None,
+        door_wait: float | None = None,
         pool_check: bool = True,
         task_worker_nice: int = 10,
     ):
+        door = {"BENCH_PAGES_INFLIGHT": pages_inflight, "BENCH_DOOR_WAIT_SECONDS": door_wait}  # None: the settings'
+
         super().__init__(
             port=PORT,
             workers=workers,
@@ -453,9 +455,8 @@ class Server(AppServer):
             uvicorn_args=("--timeout-keep-alive", "75", "--timeout-worker-healthcheck", str(healthcheck)),
             env={
                 "BENCH_MAX_INFLIGHT": str(max_inflight),
-                "BENCH_PAGES_INFLIGHT": str(pages_inflight),
-                "BENCH_DOOR_WAIT_SECONDS": str(door_wait),
                 "BENCH_POOL_CHECK": "1" if pool_check else "0",
+                **{name: str(value) for name, value in door.items() if value is not None},
             },
             task_worker=True,
             task_worker_nice=task_worker_nice,
@@ -753,6 +754,7 @@ async def drive(people: list[dict], exam_id: int, args, server: Server) -> tuple
 
 def cmd_run(args) -> dict:
     django_setup()
+    from django.conf import settings
     from django.core.management import call_command
     from django.db import connections
 
@@ -819,8 +821,10 @@ def cmd_run(args) -> dict:
         "idle_ping_s": args.idle_ping,
         "start_spread_s": args.start_spread,
         "max_inflight_per_worker": args.max_inflight,
-        "pages_inflight_per_worker": args.pages_inflight,
-        "door_wait_s": args.door_wait,
+        "pages_inflight_per_worker": args.pages_inflight
+        if args.pages_inflight is not None
+        else settings.ASGI_PAGES_INFLIGHT,
+        "door_wait_s": args.door_wait if args.door_wait is not None else settings.ASGI_DOOR_WAIT_SECONDS,
         "pool_check": bool(args.pool_check),
         "task_worker_nice": args.task_worker_nice,
         "door_503": dict(stats.door),
@@ -1247,8 +1251,15 @@ def parser() -> argparse.ArgumentParser:
             "--idle-ping", type=float, default=30.0, help="ping after this many silent seconds (0 = at every beat)"
         )
         r.add_argument("--max-inflight", type=int, default=32, help="the door per worker (0 = none)")
-        r.add_argument("--pages-inflight", type=int, default=3, help="of those, for starts and pages")
-        r.add_argument("--door-wait", type=float, default=10.0, help="seconds a request may wait in the door's line")
+        r.add_argument(
+            "--pages-inflight", type=int, default=None, help="of those, for starts and pages (default: the settings')"
+        )
+        r.add_argument(
+            "--door-wait",
+            type=float,
+            default=None,
+            help="seconds a request may wait in the door's line (default: the settings')",
+        )
         r.add_argument(
             "--task-worker-nice",
             type=int,
